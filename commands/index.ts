@@ -1,0 +1,35 @@
+import type { Command } from '../src/core/command.js';
+import { validateCommands } from '../src/core/command-rules.js';
+import brief from './brief.js';
+import deleteCommand from './delete.js';
+import digest from './digest.js';
+import edit from './edit.js';
+import help from './help.js';
+import post from './post.js';
+import settings from './settings.js';
+import start from './start.js';
+import stats from './stats.js';
+import subscribe from './subscribe.js';
+import topic from './topic.js';
+import topics from './topics.js';
+import unsubscribe from './unsubscribe.js';
+
+/**
+ * Every command, listed by hand (no folder scanning: a scan silently skips a misnamed file), in the
+ * order menus show them. Checked against Discord's and Telegram's naming rules when this loads.
+ */
+export const commands: readonly Command[] = validateCommands([
+  start,
+  help,
+  brief,
+  topic,
+  topics,
+  subscribe,
+  unsubscribe,
+  settings,
+  post,
+  edit,
+  deleteCommand,
+  digest,
+  stats,
+]);

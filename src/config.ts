@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import { parseTime, parseTimezone } from './core/parse.js';
+
+/**
+ * Defaults for every optional setting, in one place.
+ * @see PRODUCT.md "Configuration"
+ */
+export const DEFAULTS = {
+  /** Telegram's broadcast limit for bots without paid broadcasts. */
+  TELEGRAM_MAX_PER_SECOND: 30,
+  DATABASE_FILE: 'data/db.json',
+  BRIEFING_TIMEZONE: 'Asia/Shanghai',
+  DEFAULT_DELIVERY_TIME: '08:00',
+  LOG_LEVEL: 'info',
+} as const;
+
+/** Telegram allows paid broadcasts up to 1,000 messages per second. */
+const TELEGRAM_MAX_PER_SECOND_LIMIT = 1000;
+
+/** The validated configuration; nothing else reads the environment. */
+export interface Config {
+  readonly telegram?: {
+    readonly token: string;
+    readonly apiRoot?: string;
+    readonly webhook?: { readonly url: string; readonly port: number; readonly secret: string };
+    readonly maxPerSecond: number;
+  };
+  readonly discord?: {
+    readonly token: string;
+    readonly applicationId: string;
+    readonly apiUrl?: string;
+    readonly guildId?: string;
+  };
+  readonly adminTelegramIds: readonly string[];
+  readonly adminDiscordIds: readonly string[];
+  readonly databaseFile: string;
+  readonly briefingTimezone: string;
+  readonly defaultDeliveryTime: string;
+  /** Load the sample briefing into an empty database; `undefined` means "on in the console only". */
+  readonly sampleData: boolean | undefined;
+  readonly logLevel: string;
+  readonly healthPort?: number;
+}
+
+const optional = <T>(schema: z.ZodType<T, string>) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    schema.optional(),
+  );
+
+const httpUrl = (form: string) =>
+  z.string().refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, form);
+
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, 'a port number 1–65535')
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 65535, 'a port number 1–65535');
+const idList = (what: string) =>
+  z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, `comma-separated numeric ${what} ids, e.g. 12345,67890`)
+    .transform((v) => v.split(',').map((s) => s.trim()));
+const flag = z
+  .string()
+  .transform((v) => v.toLowerCase())
+  .refine(
+    (v) => ['1', 'true', 'on', 'yes', '0', 'false', 'off', 'no'].includes(v),
+    '1/true/on or 0/false/off',
+  )
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+const fromParser = (parse: (s: string) => { ok: true; value: string } | { ok: false; error: string }) =>
+  z.string().transform((v, ctx) => {
+    const r = parse(v);
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: 'custom', message: r.error });
+    return z.NEVER;
+  });
+
+const schema = z
+  .object({
+    TELEGRAM_BOT_TOKEN: optional(
+      z.string().regex(/^\d+:[\w-]+$/, 'a token from @BotFather, like 123456:ABC-DEF…'),
+    ),
+    TELEGRAM_API_ROOT: optional(httpUrl('an http(s) URL of a Bot API server')),
+    TELEGRAM_WEBHOOK_URL: optional(httpUrl('the public https URL Telegram should post updates to')),
+    TELEGRAM_WEBHOOK_PORT: optional(port),
+    TELEGRAM_WEBHOOK_SECRET: optional(
+      z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, '1–256 of A-Z, a-z, 0-9, _ and -'),
+    ),
+    TELEGRAM_MAX_PER_SECOND: optional(
+      z
+        .string()
+        .regex(/^\d+$/, `a whole number of messages per second, 1–${TELEGRAM_MAX_PER_SECOND_LIMIT}`)
+        .transform(Number)
+        .refine(
+          (n) => n >= 1 && n <= TELEGRAM_MAX_PER_SECOND_LIMIT,
+          `1–${TELEGRAM_MAX_PER_SECOND_LIMIT} messages per second`,
+        ),
+    ),
+    DISCORD_TOKEN: optional(z.string().min(20, 'the bot token from the Discord developer portal')),
+    DISCORD_APPLICATION_ID: optional(
+      z.string().regex(/^\d{15,21}$/, 'the numeric application id (a snowflake)'),
+    ),
+    DISCORD_API_URL: optional(httpUrl('an http(s) URL ending in /api')),
+    DISCORD_GUILD_ID: optional(z.string().regex(/^\d{15,21}$/, 'a numeric guild (server) id')),
+    ADMIN_TELEGRAM_IDS: optional(idList('Telegram user')),
+    ADMIN_DISCORD_IDS: optional(idList('Discord user')),
+    DATABASE_FILE: optional(z.string()),
+    BRIEFING_TIMEZONE: optional(fromParser(parseTimezone)),
+    DEFAULT_DELIVERY_TIME: optional(fromParser(parseTime)),
+    SAMPLE_DATA: optional(flag),
+    LOG_LEVEL: optional(
+      z.enum(
+        ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+        'one of fatal, error, warn, info, debug, trace, silent',
+      ),
+    ),
+    HEALTH_PORT: optional(port),
+  })
+  .superRefine((env, ctx) => {
+    const need = (present: unknown, missing: unknown, path: string, message: string) => {
+      if (present !== undefined && missing === undefined)
+        ctx.addIssue({ code: 'custom', path: [path], message });
+    };
+    need(
+      env.DISCORD_TOKEN,
+      env.DISCORD_APPLICATION_ID,
+      'DISCORD_APPLICATION_ID',
+      'required with DISCORD_TOKEN: the application id from the developer portal',
+    );
+    need(
+      env.DISCORD_APPLICATION_ID,
+      env.DISCORD_TOKEN,
+      'DISCORD_TOKEN',
+      'required with DISCORD_APPLICATION_ID',
+    );
+    need(
+      env.TELEGRAM_WEBHOOK_URL,
+      env.TELEGRAM_WEBHOOK_PORT,
+      'TELEGRAM_WEBHOOK_PORT',
+      'required with TELEGRAM_WEBHOOK_URL: the local port to serve the webhook on',
+    );
+    need(
+      env.TELEGRAM_WEBHOOK_PORT,
+      env.TELEGRAM_WEBHOOK_URL,
+      'TELEGRAM_WEBHOOK_URL',
+      'required with TELEGRAM_WEBHOOK_PORT',
+    );
+    need(
+      env.TELEGRAM_WEBHOOK_URL,
+      env.TELEGRAM_BOT_TOKEN,
+      'TELEGRAM_BOT_TOKEN',
+      'required with TELEGRAM_WEBHOOK_URL',
+    );
+  });
+
+/** A configuration mistake: one line per variable, naming it and the expected form. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly lines: readonly string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+/**
+ * Reads and checks the configuration from an environment (normally `process.env`).
+ * @throws ConfigError naming each bad variable; values (tokens included) never appear in it
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${String(issue.path[0] ?? 'configuration')}: expected ${issue.message}`,
+      ),
+    );
+  }
+  const e = parsed.data;
+  const telegramToken = e.TELEGRAM_BOT_TOKEN;
+  return Object.freeze({
+    ...(telegramToken !== undefined && {
+      telegram: {
+        token: telegramToken,
+        ...(e.TELEGRAM_API_ROOT !== undefined && { apiRoot: e.TELEGRAM_API_ROOT }),
+        ...(e.TELEGRAM_WEBHOOK_URL !== undefined &&
+          e.TELEGRAM_WEBHOOK_PORT !== undefined && {
+            webhook: {
+              url: e.TELEGRAM_WEBHOOK_URL,
+              port: e.TELEGRAM_WEBHOOK_PORT,
+              secret: e.TELEGRAM_WEBHOOK_SECRET ?? webhookSecretFor(telegramToken),
+            },
+          }),
+        maxPerSecond: e.TELEGRAM_MAX_PER_SECOND ?? DEFAULTS.TELEGRAM_MAX_PER_SECOND,
+      },
+    }),
+    ...(e.DISCORD_TOKEN !== undefined &&
+      e.DISCORD_APPLICATION_ID !== undefined && {
+        discord: {
+          token: e.DISCORD_TOKEN,
+          applicationId: e.DISCORD_APPLICATION_ID,
+          ...(e.DISCORD_API_URL !== undefined && { apiUrl: e.DISCORD_API_URL }),
+          ...(e.DISCORD_GUILD_ID !== undefined && { guildId: e.DISCORD_GUILD_ID }),
+        },
+      }),
+    adminTelegramIds: e.ADMIN_TELEGRAM_IDS ?? [],
+    adminDiscordIds: e.ADMIN_DISCORD_IDS ?? [],
+    databaseFile: e.DATABASE_FILE ?? DEFAULTS.DATABASE_FILE,
+    briefingTimezone: e.BRIEFING_TIMEZONE ?? DEFAULTS.BRIEFING_TIMEZONE,
+    defaultDeliveryTime: e.DEFAULT_DELIVERY_TIME ?? DEFAULTS.DEFAULT_DELIVERY_TIME,
+    sampleData: e.SAMPLE_DATA,
+    logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
+    ...(e.HEALTH_PORT !== undefined && { healthPort: e.HEALTH_PORT }),
+  });
+}
+
+/** A webhook secret derived from the token, so webhook mode works without one more variable. */
+function webhookSecretFor(token: string): string {
+  let hash = 0n;
+  for (const ch of token) hash = (hash * 131n + BigInt(ch.codePointAt(0) ?? 0)) % (1n << 120n);
+  return `bc${hash.toString(36)}`;
+}
+
+/** The secrets in a configuration, for scrubbing from logs. */
+export function secretsOf(config: Config): string[] {
+  return [config.telegram?.token, config.telegram?.webhook?.secret, config.discord?.token].filter(
+    (s): s is string => s !== undefined,
+  );
+}

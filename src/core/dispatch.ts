@@ -1,0 +1,158 @@
+import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
+import { type Command, type CommandContext, type RawArgs, splitPositional } from './command.js';
+import type { Block, Doc } from './document.js';
+import { UsageError } from './errors.js';
+import type { Newsroom } from './newsroom.js';
+import type { Result } from './result.js';
+
+/** A command call as an adapter hands it over. */
+export interface Invocation {
+  readonly platform: Platform;
+  /** The command's name, without `/` or `@bot`. */
+  readonly command: string;
+  /** Text after the command (Telegram, console), or typed options by name (Discord). */
+  readonly input: { readonly text: string } | { readonly options: RawArgs };
+  readonly chat: ChatRef;
+  readonly chatKind: ChatKind;
+  readonly chatTitle?: string;
+  /** Absent for Telegram channel posts. */
+  readonly user?: UserRef;
+  /** Whether the user administers this chat; asked only when a command needs it, on every call. */
+  isChatAdmin(): Promise<boolean>;
+  /** The platform's id of the update or interaction, for logs. */
+  readonly updateId?: string;
+}
+
+/** Where the dispatcher reports bugs (a pino logger fits). */
+export interface BugReporter {
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Editors by platform: `ADMIN_TELEGRAM_IDS`, `ADMIN_DISCORD_IDS`; the console user is always one. */
+export type Editors = Readonly<Record<Platform, ReadonlySet<string>>>;
+
+/** The id of the console's local user. */
+export const CONSOLE_USER_ID = 'local';
+
+/** A reply to a mistake: the problem, then the right form. */
+export function usageDoc(problem: string, command?: Command): Doc {
+  const blocks: Block[] = [{ type: 'paragraph', text: `⚠️ ${problem}` }];
+  if (command) {
+    const examples = command.examples?.length ? ` — e.g. ${command.examples.join('  ·  ')}` : '';
+    blocks.push({ type: 'paragraph', text: `Usage: ${command.usage}${examples}`, style: 'muted' });
+  }
+  return { blocks, tone: 'error', private: true };
+}
+
+/** The sorry reply to a bug; the details go to the log only. */
+export const APOLOGY: Doc = {
+  blocks: [
+    {
+      type: 'paragraph',
+      text: 'Sorry, something went wrong on our side. The error was logged; please try again later.',
+    },
+  ],
+  tone: 'error',
+  private: true,
+};
+
+/**
+ * The one entry point for commands on every platform: finds the command, checks who may run it,
+ * parses its arguments and runs it. Mistakes come back as replies naming the problem; anything else is
+ * logged as a bug and answered with an apology.
+ */
+export class Dispatcher {
+  readonly #byName: ReadonlyMap<string, Command>;
+
+  constructor(
+    readonly commands: readonly Command[],
+    private readonly newsroom: Newsroom,
+    private readonly editors: Editors,
+    private readonly log: BugReporter,
+  ) {
+    this.#byName = new Map(commands.map((c) => [c.name, c]));
+  }
+
+  /** The commands a platform serves. */
+  commandsFor(platform: Platform): Command[] {
+    return this.commands.filter((c) => !c.platforms || c.platforms.includes(platform));
+  }
+
+  /** The command called `name` on `platform`, if it serves one. */
+  find(name: string, platform: Platform): Command | undefined {
+    const command = this.#byName.get(name.toLowerCase());
+    return command && (!command.platforms || command.platforms.includes(platform)) ? command : undefined;
+  }
+
+  /** Whether `user` is an editor. */
+  isEditor(user: UserRef | undefined): boolean {
+    return user !== undefined && this.editors[user.platform].has(user.id);
+  }
+
+  /** Runs an invocation and returns the reply. */
+  async dispatch(inv: Invocation): Promise<Doc> {
+    const command = this.find(inv.command, inv.platform);
+    if (!command) return usageDoc(`/${inv.command} is not a command here. /help lists them.`);
+    try {
+      const denied = await this.#checkAccess(command, inv);
+      if (denied) return denied;
+      const now = this.newsroom.clock.now();
+      const args = this.#parseArgs(command, inv, now);
+      if (!args.ok) return usageDoc(args.error, command);
+      const ctx: CommandContext = {
+        chat: inv.chat,
+        chatKind: inv.chatKind,
+        ...(inv.chatTitle !== undefined && { chatTitle: inv.chatTitle }),
+        ...(inv.user !== undefined && { user: inv.user }),
+        now,
+        newsroom: this.newsroom,
+        commands: this.commandsFor(inv.platform),
+        isEditor: this.isEditor(inv.user),
+      };
+      return await command.run(ctx, args.value);
+    } catch (e) {
+      if (e instanceof UsageError) return usageDoc(e.message, command);
+      this.log.error(
+        { err: e, command: command.name, platform: inv.platform, chat: inv.chat.id, updateId: inv.updateId },
+        'command failed',
+      );
+      return APOLOGY;
+    }
+  }
+
+  async #checkAccess(command: Command, inv: Invocation): Promise<Doc | undefined> {
+    if (command.access === 'editor') {
+      if (!inv.user)
+        return usageDoc(
+          `/${command.name} is for editors. Channel posts carry no user, so editor commands work only in private chats and groups, where your user id is known.`,
+        );
+      if (!this.isEditor(inv.user)) return usageDoc(`/${command.name} is for the newsroom's editors only.`);
+    }
+    if (command.access === 'chatAdmin' && inv.chatKind !== 'private' && !(await inv.isChatAdmin())) {
+      return usageDoc(`Only this chat's admins can use /${command.name} here.`);
+    }
+    return undefined;
+  }
+
+  #parseArgs(command: Command, inv: Invocation, now: Date): Result<Record<string, unknown>> {
+    const names = Object.keys(command.args);
+    let raw: RawArgs;
+    if ('text' in inv.input) {
+      const split = command.splitText
+        ? command.splitText(inv.input.text)
+        : splitPositional(names, inv.input.text);
+      if (!split.ok) return split;
+      raw = split.value;
+    } else {
+      raw = inv.input.options;
+    }
+    const env = { topics: this.newsroom.topics, now, timezone: this.newsroom.settings.timezone };
+    const values: Record<string, unknown> = {};
+    for (const name of names) {
+      const parsed = command.args[name]!.parse(raw[name], env);
+      if (!parsed.ok) return parsed;
+      values[name] = parsed.value;
+    }
+    return { ok: true, value: values };
+  }
+}

@@ -1,0 +1,97 @@
+import type { UserRef } from './chat.js';
+import { err, ok, type Result } from './result.js';
+import type { TopicCatalog } from './topics.js';
+
+/** Limits on an item's fields, as PRODUCT.md states them. */
+export const ITEM_LIMITS = {
+  headline: 200,
+  body: 1500,
+  sourceName: 100,
+  sourceUrl: 2000,
+} as const;
+
+/** What an editor supplies for an item (`/post`, `/edit`). */
+export interface ItemDraft {
+  readonly topic: string;
+  readonly headline: string;
+  readonly body: string;
+  readonly sourceName?: string;
+  readonly sourceUrl?: string;
+}
+
+/** One published news item. */
+export interface Item extends ItemDraft {
+  /** Sequential, starting at 1; never reused. */
+  readonly id: number;
+  /** UTC instant, ISO 8601. */
+  readonly publishedAt: string;
+  readonly author: UserRef;
+  /** UTC instant of the last change, ISO 8601. */
+  readonly updatedAt: string;
+}
+
+/** Whether `url` is an absolute http(s) URL — the only kind ever rendered as a link. */
+export function isWebUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Counts characters as people do (code points), so a Chinese headline is not penalised for surrogates. */
+function length(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Trims each line's end and collapses runs of blank lines, keeping paragraphs. */
+function tidyBody(body: string): string {
+  return body
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * Checks a draft against the limits and the topic list and returns it normalised (topic as its slug,
+ * whitespace tidied), or every problem found, each as one sentence.
+ */
+export function validateDraft(draft: ItemDraft, topics: TopicCatalog): Result<ItemDraft, string[]> {
+  const problems: string[] = [];
+  const topic = topics.resolve(draft.topic);
+  if (!topic) problems.push(`"${draft.topic}" is not a topic; topics are ${topics.slugs.join(', ')}.`);
+  const headline = draft.headline.replace(/\s+/g, ' ').trim();
+  if (headline === '') problems.push('The headline is empty.');
+  else if (length(headline) > ITEM_LIMITS.headline)
+    problems.push(`The headline has ${length(headline)} characters; the limit is ${ITEM_LIMITS.headline}.`);
+  const body = tidyBody(draft.body);
+  if (body === '') problems.push('The body is empty.');
+  else if (length(body) > ITEM_LIMITS.body)
+    problems.push(`The body has ${length(body)} characters; the limit is ${ITEM_LIMITS.body}.`);
+  const sourceName = draft.sourceName?.replace(/\s+/g, ' ').trim() || undefined;
+  if (sourceName !== undefined && length(sourceName) > ITEM_LIMITS.sourceName)
+    problems.push(
+      `The source name has ${length(sourceName)} characters; the limit is ${ITEM_LIMITS.sourceName}.`,
+    );
+  const sourceUrl = draft.sourceUrl?.trim() || undefined;
+  if (sourceUrl !== undefined) {
+    if (!isWebUrl(sourceUrl))
+      problems.push(`The source URL "${sourceUrl}" must start with http:// or https://.`);
+    else if (sourceUrl.length > ITEM_LIMITS.sourceUrl)
+      problems.push(`The source URL is longer than ${ITEM_LIMITS.sourceUrl} characters.`);
+  }
+  if (problems.length > 0 || !topic) return err(problems);
+  return ok({
+    topic: topic.slug,
+    headline,
+    body,
+    ...(sourceName !== undefined && { sourceName }),
+    ...(sourceUrl !== undefined && { sourceUrl }),
+  });
+}

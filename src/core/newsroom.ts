@@ -1,0 +1,315 @@
+import { Briefings } from './briefing.js';
+import { type ChatKind, type ChatRef, chatKey, PLATFORMS, type UserRef } from './chat.js';
+import type { Clock } from './clock.js';
+import type { Command } from './command.js';
+import { Digests } from './digest.js';
+import { type Doc, textDoc } from './document.js';
+import { UsageError } from './errors.js';
+import { type ItemDraft, validateDraft } from './items.js';
+import type { Store } from './store.js';
+import { firstDeliveryDate, nextDelivery, type Subscription } from './subscription.js';
+import { describeDate, describeInstant, type LocalDate, localDate } from './time.js';
+import type { Topic, TopicCatalog } from './topics.js';
+import { Views } from './views.js';
+
+/** Newsroom-wide settings from the configuration. */
+export interface NewsroomSettings {
+  /** `BRIEFING_TIMEZONE`. */
+  readonly timezone: string;
+  /** `DEFAULT_DELIVERY_TIME`. */
+  readonly defaultDeliveryTime: string;
+}
+
+/** The chat a command came from. */
+export interface ChatInfo {
+  readonly chat: ChatRef;
+  readonly kind: ChatKind;
+  readonly title?: string;
+}
+
+/** Changes asked of a subscription; what is absent keeps its value (or takes the default when new). */
+export interface SubscriptionChange {
+  readonly topics?: readonly string[];
+  readonly time?: string;
+  readonly timezone?: string;
+}
+
+/** Latest items shown by `/topic` when no count is given, and the most it shows. */
+export const TOPIC_DEFAULT_COUNT = 5;
+export const TOPIC_MAX_COUNT = 10;
+
+/**
+ * The newsroom: every reader and editor operation, returning the reply as a {@link Doc}. Knows
+ * nothing of platforms; commands call it, adapters render what it returns.
+ */
+export class Newsroom {
+  readonly briefings: Briefings;
+  readonly digests: Digests;
+  readonly views: Views;
+
+  constructor(
+    readonly store: Store,
+    readonly topics: TopicCatalog,
+    readonly settings: NewsroomSettings,
+    readonly clock: Clock,
+  ) {
+    this.briefings = new Briefings(store, topics, settings.timezone);
+    this.digests = new Digests(store, topics, this.briefings);
+    this.views = new Views(topics, settings.timezone);
+  }
+
+  /** The commands, the topics, and this chat's subscription. */
+  async help(chat: ChatRef, commands: readonly Command[], isEditor: boolean, now: Date): Promise<Doc> {
+    const forReaders = commands.filter((c) => c.access !== 'editor');
+    const forEditors = commands.filter((c) => c.access === 'editor');
+    const sub = await this.store.getSubscription(chatKey(chat));
+    return {
+      title: 'Briefcast — your daily briefing on China’s blockchain beat',
+      blocks: [
+        { type: 'list', entries: forReaders.map((c) => `${c.usage} — ${c.description}`) },
+        ...(isEditor
+          ? [
+              { type: 'paragraph', text: 'Editor commands:' } as const,
+              { type: 'list', entries: forEditors.map((c) => `${c.usage} — ${c.description}`) } as const,
+            ]
+          : []),
+        {
+          type: 'paragraph',
+          text: `Topics: ${this.topics.topics.map((t) => `${t.emoji} ${t.slug}`).join(', ')}.`,
+        },
+        sub
+          ? this.views.subscriptionFields(sub, nextDelivery(sub, now))
+          : {
+              type: 'paragraph',
+              text: `This chat has no subscription. /subscribe sends a digest every day at ${this.settings.defaultDeliveryTime} (${this.settings.timezone}).`,
+              style: 'muted',
+            },
+      ],
+    };
+  }
+
+  /** The briefing of `date`; without one, today's, or the latest when today has none yet. */
+  async brief(date: LocalDate | undefined, now: Date): Promise<Doc> {
+    const today = localDate(now, this.settings.timezone);
+    const day = date ?? today;
+    const briefing = await this.briefings.ofDay(day);
+    if (briefing) return this.views.briefing(briefing);
+    const latest = await this.briefings.latestDay(now);
+    if (date === undefined && latest !== undefined) {
+      const previous = await this.briefings.ofDay(latest);
+      if (previous) return this.views.briefing(previous, `Nothing yet today; this is the latest briefing.`);
+    }
+    const hint = latest
+      ? ` The latest briefing is ${latest}: /brief ${latest}`
+      : ' Nothing has been published yet.';
+    return textDoc(`No briefing for ${describeDate(day)}.${hint}`);
+  }
+
+  /** The latest `count` items on `topic`, newest first. */
+  async latestOnTopic(topic: Topic, count: number, now: Date): Promise<Doc> {
+    const page = await this.store.queryItems({ topics: [topic.slug], upTo: now.toISOString(), limit: count });
+    if (page.items.length === 0) return textDoc(`Nothing on ${topic.emoji} ${topic.title} yet.`);
+    return {
+      title: `${topic.emoji} ${topic.title} — latest ${page.items.length} of ${page.total}`,
+      blocks: page.items.map((item) => ({ type: 'item', item: this.views.item(item) })),
+    };
+  }
+
+  /** Every topic with its description, number of items and the date of its latest. */
+  async topicsOverview(): Promise<Doc> {
+    const stats = await this.store.topicStats();
+    return {
+      title: 'Topics',
+      blocks: [
+        {
+          type: 'list',
+          entries: this.topics.topics.map((t) => {
+            const s = stats[t.slug];
+            const latest = s?.latest
+              ? `, latest ${describeDate(localDate(new Date(s.latest), this.settings.timezone))}`
+              : '';
+            const aliases = t.aliases.length > 0 ? ` (also: ${t.aliases.join(', ')})` : '';
+            return `${t.emoji} ${t.slug}${aliases} — ${t.description} ${s?.count ?? 0} ${s?.count === 1 ? 'item' : 'items'}${latest}.`;
+          }),
+        },
+        { type: 'paragraph', text: 'Read one with /topic <topic> [count].', style: 'muted' },
+      ],
+    };
+  }
+
+  /** Subscribes the chat, or changes its subscription; the reply states the next delivery. */
+  async subscribe(info: ChatInfo, by: UserRef, change: SubscriptionChange, now: Date): Promise<Doc> {
+    const key = chatKey(info.chat);
+    const existing = await this.store.getSubscription(key);
+    const at = now.toISOString();
+    const time = change.time ?? existing?.time ?? this.settings.defaultDeliveryTime;
+    const timezone = change.timezone ?? existing?.timezone ?? this.settings.timezone;
+    const topics = change.topics ?? existing?.topics ?? [];
+    const moved = !existing || time !== existing.time || timezone !== existing.timezone;
+    const resumed = existing?.status === 'paused';
+    const base: Subscription = existing ?? {
+      key,
+      chat: info.chat,
+      chatKind: info.kind,
+      topics,
+      time,
+      timezone,
+      status: 'active',
+      createdBy: by,
+      createdAt: at,
+      updatedAt: at,
+      startDate: firstDeliveryDate(time, timezone, now),
+      stats: { sent: 0, failed: 0 },
+    };
+    const { pausedReason: _cleared, ...rest } = base;
+    const sub: Subscription = {
+      ...rest,
+      chatKind: info.kind,
+      ...(info.title !== undefined && { chatTitle: info.title }),
+      topics,
+      time,
+      timezone,
+      status: 'active',
+      updatedAt: at,
+      startDate: moved ? firstDeliveryDate(time, timezone, now) : base.startDate,
+    };
+    await this.store.saveSubscription(sub);
+    const next = nextDelivery(sub, now);
+    const headline = !existing
+      ? 'Subscribed. This chat will get a digest every day.'
+      : resumed
+        ? 'Subscription resumed.'
+        : 'Subscription updated.';
+    return {
+      title: headline,
+      blocks: [
+        this.views.subscriptionFields(sub, next),
+        {
+          type: 'paragraph',
+          text: 'Change it with /subscribe [topics…] [HH:MM] [timezone]; stop it with /unsubscribe.',
+          style: 'muted',
+        },
+      ],
+    };
+  }
+
+  /** Stops the chat's digests. */
+  async unsubscribe(chat: ChatRef): Promise<Doc> {
+    const removed = await this.store.deleteSubscription(chatKey(chat));
+    return removed
+      ? textDoc('Unsubscribed: this chat will get no more digests. /subscribe starts them again.')
+      : textDoc('This chat has no subscription, so there is nothing to stop. /subscribe starts one.');
+  }
+
+  /** The chat's subscription and its next delivery, or how to subscribe. */
+  async settingsOf(chat: ChatRef, now: Date): Promise<Doc> {
+    const sub = await this.store.getSubscription(chatKey(chat));
+    if (!sub) {
+      return textDoc(
+        `This chat has no subscription. /subscribe [topics…] [HH:MM] [timezone] starts one; the defaults are all topics at ${this.settings.defaultDeliveryTime} ${this.settings.timezone}.`,
+      );
+    }
+    return {
+      title: 'This chat’s subscription',
+      blocks: [this.views.subscriptionFields(sub, nextDelivery(sub, now))],
+    };
+  }
+
+  #checkDraft(draft: ItemDraft): ItemDraft {
+    const checked = validateDraft(draft, this.topics);
+    if (!checked.ok) throw new UsageError('invalidItem', checked.error.join(' '));
+    return checked.value;
+  }
+
+  /** Adds an item; the reply shows it as readers will see it, with its id. */
+  async post(draft: ItemDraft, author: UserRef, now: Date): Promise<Doc> {
+    const fields = this.#checkDraft(draft);
+    const at = now.toISOString();
+    const item = await this.store.addItem({ ...fields, author, publishedAt: at, updatedAt: at });
+    return {
+      title: `Posted #${item.id} in ${this.topics.label(item.topic)}`,
+      blocks: [
+        { type: 'item', item: this.views.item(item), showId: true },
+        {
+          type: 'paragraph',
+          text: `Correct it with /edit ${item.id}, remove it with /delete ${item.id}.`,
+          style: 'muted',
+        },
+      ],
+    };
+  }
+
+  /** Replaces an item's fields, keeping its id, author and publication time. */
+  async edit(id: number, draft: ItemDraft, now: Date): Promise<Doc> {
+    const existing = await this.store.getItem(id);
+    if (!existing) throw new UsageError('unknownItem', `There is no item #${id}.`);
+    const fields = this.#checkDraft(draft);
+    const { sourceName: _n, sourceUrl: _u, ...kept } = existing;
+    const item = { ...kept, ...fields, updatedAt: now.toISOString() };
+    await this.store.replaceItem(item);
+    return {
+      title: `Updated #${item.id}`,
+      blocks: [{ type: 'item', item: this.views.item(item), showId: true }],
+    };
+  }
+
+  /** Removes an item. */
+  async delete(id: number): Promise<Doc> {
+    const item = await this.store.deleteItem(id);
+    if (!item) throw new UsageError('unknownItem', `There is no item #${id}.`);
+    return textDoc(`Deleted #${id}: ${item.headline}`);
+  }
+
+  /** The digest this chat would get now, without moving its cursor (all topics when not subscribed). */
+  async digestPreview(chat: ChatRef, now: Date): Promise<Doc> {
+    const sub = await this.store.getSubscription(chatKey(chat));
+    const digest = await this.digests.select(
+      { topics: sub?.topics ?? [], ...(sub?.cursor !== undefined && { cursor: sub.cursor }) },
+      now,
+    );
+    if (!digest) {
+      return textDoc(
+        sub?.cursor
+          ? `Nothing new since the last digest (${describeInstant(new Date(sub.cursor), sub.timezone)}), so a digest now would not be sent.`
+          : 'Nothing has been published yet, so a digest now would not be sent.',
+      );
+    }
+    const doc = this.views.digest(digest);
+    return { ...doc, title: `Preview: ${doc.title ?? 'digest'} (the delivery cursor did not move)` };
+  }
+
+  /** Subscriptions by platform and status, items by topic, the last delivery run. */
+  async stats(): Promise<Doc> {
+    const subs = await this.store.listSubscriptions();
+    const topicStats = await this.store.topicStats();
+    const [run] = await this.store.recentRuns(1);
+    const subEntries = PLATFORMS.flatMap((platform) => {
+      const mine = subs.filter((s) => s.chat.platform === platform);
+      if (mine.length === 0) return [];
+      const active = mine.filter((s) => s.status === 'active').length;
+      return [[platform, `${active} active, ${mine.length - active} paused`] as [string, string]];
+    });
+    const runText = run
+      ? `Last delivery run ${describeInstant(new Date(run.startedAt), this.settings.timezone)}: ${run.due} due, ${run.sent} sent, ${run.empty} with nothing new, ${run.failed} failed, ${run.paused} paused, ${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s.`
+      : 'No delivery run yet.';
+    return {
+      title: 'Briefcast stats',
+      blocks: [
+        { type: 'paragraph', text: `Subscriptions: ${subs.length}` },
+        ...(subEntries.length > 0 ? [{ type: 'fields', entries: subEntries } as const] : []),
+        {
+          type: 'paragraph',
+          text: `Items: ${Object.values(topicStats).reduce((n, s) => n + s.count, 0)}`,
+        },
+        {
+          type: 'fields',
+          entries: this.topics.topics.map((t) => [
+            `${t.emoji} ${t.slug}`,
+            String(topicStats[t.slug]?.count ?? 0),
+          ]),
+        },
+        { type: 'paragraph', text: runText },
+      ],
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import type { ChatKind, ChatRef, UserRef } from './chat.js';
+import { type LocalDate, type LocalTime, localDate, localTime, shiftDate, zonedInstant } from './time.js';
+
+/** A chat's standing order for the daily digest. */
+export interface Subscription {
+  /** {@link chatKey} of `chat`. */
+  readonly key: string;
+  readonly chat: ChatRef;
+  readonly chatKind: ChatKind;
+  readonly chatTitle?: string;
+  /** Topic slugs; empty means every topic. */
+  readonly topics: readonly string[];
+  /** Delivery time `HH:MM` in `timezone`. */
+  readonly time: LocalTime;
+  /** IANA time zone. */
+  readonly timezone: string;
+  readonly status: 'active' | 'paused';
+  /** Why it is paused (bot blocked, channel deleted, …). */
+  readonly pausedReason?: string;
+  readonly createdBy: UserRef;
+  /** UTC instants, ISO 8601. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Items published up to this instant were delivered (ISO); absent before the first digest. */
+  readonly cursor?: string;
+  /** The first local date on which a digest may go out (a subscription made after its time starts tomorrow). */
+  readonly startDate: LocalDate;
+  /** The local date of the last completed delivery (sent, or nothing to send). */
+  readonly lastDigestDate?: LocalDate;
+  /** Set while a delivery is under way; see {@link DeliveryClaim}. */
+  readonly claim?: DeliveryClaim;
+  readonly stats: DeliveryStats;
+}
+
+/** "This digest is being delivered": who is sending it and until when that holds. */
+export interface DeliveryClaim {
+  readonly date: LocalDate;
+  /** The process (or worker) that claimed it. */
+  readonly owner: string;
+  /** ISO instant after which another worker may take it over. */
+  readonly expiresAt: string;
+}
+
+/** Per-subscription delivery history counters. */
+export interface DeliveryStats {
+  readonly sent: number;
+  readonly failed: number;
+  readonly lastSentAt?: string;
+  readonly lastError?: string;
+}
+
+/** The first local date a subscription at `time` in `timezone` made at `now` can receive a digest. */
+export function firstDeliveryDate(time: LocalTime, timezone: string, now: Date): LocalDate {
+  const today = localDate(now, timezone);
+  return localTime(now, timezone) < time ? today : shiftDate(today, 1);
+}
+
+/**
+ * Whether the subscription should get its digest at `now`: it is active, its local time is at or
+ * past `HH:MM`, and it has had no digest for this local date. Comparing "at or past" rather than
+ * "equal" covers missed ticks, downtime and DST gaps; the date check covers folds and restarts.
+ */
+export function isDue(sub: Subscription, now: Date): LocalDate | undefined {
+  if (sub.status !== 'active') return undefined;
+  const today = localDate(now, sub.timezone);
+  if (today < sub.startDate) return undefined;
+  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= today) return undefined;
+  return localTime(now, sub.timezone) >= sub.time ? today : undefined;
+}
+
+/** The instant of the next delivery at or after `now` (now itself when it is due), or `undefined` when paused. */
+export function nextDelivery(sub: Subscription, now: Date): Date | undefined {
+  if (sub.status !== 'active') return undefined;
+  if (isDue(sub, now)) return now;
+  const today = localDate(now, sub.timezone);
+  let date = sub.startDate > today ? sub.startDate : today;
+  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= date) date = shiftDate(sub.lastDigestDate, 1);
+  // A DST gap can put today's HH:MM before now; the loop then moves to tomorrow (at most twice).
+  for (let i = 0; i < 3; i++) {
+    const at = zonedInstant(date, sub.time, sub.timezone);
+    if (at.getTime() > now.getTime()) return at;
+    date = shiftDate(date, 1);
+  }
+  return zonedInstant(date, sub.time, sub.timezone);
+}

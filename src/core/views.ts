@@ -1,0 +1,89 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import type { Briefing, TopicSection } from './briefing.js';
+import type { Digest } from './digest.js';
+import type { Block, Doc, ItemView } from './document.js';
+import type { Item } from './items.js';
+import type { Subscription } from './subscription.js';
+import { describeDate, describeInstant } from './time.js';
+import type { TopicCatalog } from './topics.js';
+
+/** Builds the documents readers see from core values; one place for wording shared by replies and digests. */
+export class Views {
+  constructor(
+    private readonly topics: TopicCatalog,
+    /** Dates on items are the newsroom's (`BRIEFING_TIMEZONE`). */
+    private readonly timezone: string,
+  ) {}
+
+  /** An item as readers see it. */
+  item(item: Item): ItemView {
+    return {
+      id: item.id,
+      topic: item.topic,
+      headline: item.headline,
+      body: item.body,
+      ...(item.sourceName !== undefined && { sourceName: item.sourceName }),
+      ...(item.sourceUrl !== undefined && { sourceUrl: item.sourceUrl }),
+      dateLabel: format(new TZDate(new Date(item.publishedAt).getTime(), this.timezone), 'd MMM yyyy'),
+    };
+  }
+
+  /** Topic headings, each followed by its items. */
+  sections(sections: readonly TopicSection[], showIds = false): Block[] {
+    return sections.flatMap((section) => [
+      { type: 'section', text: this.topics.label(section.topic) } as const,
+      ...section.items.map((item) => ({ type: 'item', item: this.item(item), showId: showIds }) as const),
+    ]);
+  }
+
+  /** The briefing of a day. */
+  briefing(briefing: Briefing, note?: string): Doc {
+    return {
+      title: `Briefing — ${describeDate(briefing.date)}`,
+      blocks: [
+        ...(note ? [{ type: 'paragraph', text: note, style: 'muted' } as const] : []),
+        { type: 'paragraph', text: briefing.lede, style: 'lede' },
+        ...this.sections(briefing.sections),
+      ],
+    };
+  }
+
+  /** A digest as delivered: shared by every chat with the same topics and window, so nothing chat-specific. */
+  digest(digest: Digest): Doc {
+    const topicList = digest.sections.map((s) => this.topics.get(s.topic)?.title ?? s.topic).join(', ');
+    const count = digest.shown + digest.omitted;
+    const intro = digest.window.day
+      ? `The latest briefing, ${describeDate(digest.window.day)}: ${topicList}.`
+      : `${count} new ${count === 1 ? 'item' : 'items'} since ${describeInstant(new Date(digest.window.after ?? digest.window.upTo), this.timezone)}: ${topicList}.`;
+    const blocks: Block[] = [
+      { type: 'paragraph', text: intro, style: 'muted' },
+      ...this.sections(digest.sections),
+    ];
+    if (digest.omitted > 0) {
+      blocks.push({
+        type: 'paragraph',
+        text: `…and ${digest.omitted} more. See them with ${digest.omittedTopics.map((t) => `/topic ${t} 10`).join(', ')}.`,
+        style: 'muted',
+      });
+    }
+    return { title: 'Your Briefcast digest', blocks };
+  }
+
+  /** A subscription's settings as label/value pairs. */
+  subscriptionFields(sub: Subscription, next: Date | undefined): Block {
+    const entries: [string, string][] = [
+      ['Topics', sub.topics.length === 0 ? 'all' : sub.topics.map((t) => this.topics.label(t)).join(', ')],
+      ['Delivery', `${sub.time} ${sub.timezone}`],
+      ['Status', sub.status === 'active' ? 'active' : `paused — ${sub.pausedReason ?? 'no reason given'}`],
+      [
+        'Next digest',
+        next ? describeInstant(next, sub.timezone) : 'none while paused (/subscribe resumes it)',
+      ],
+      ['Digests sent', String(sub.stats.sent)],
+    ];
+    if (sub.stats.lastSentAt)
+      entries.push(['Last sent', describeInstant(new Date(sub.stats.lastSentAt), sub.timezone)]);
+    return { type: 'fields', entries };
+  }
+}

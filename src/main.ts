@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { type App, startApp } from './app.js';
+import { ConfigError, loadConfig, secretsOf } from './config.js';
+import { createLogger } from './log.js';
+import { StoreError } from './store/lowdb.js';
+
+/** How long shutdown may wait for work under way before exiting anyway. */
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+/** Entry point: read `.env` and the configuration, start the app, stop it on a signal or end of input. */
+async function main(): Promise<number> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      for (const line of e.lines) process.stderr.write(`Configuration error: ${line}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel, secretsOf(config));
+  // discord.js can reject inside its gateway handler on malformed payloads; log it, do not die of it.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+
+  let app: App;
+  try {
+    app = await startApp({ config, logger });
+  } catch (e) {
+    if (e instanceof StoreError || (e instanceof Error && /^(Topics|Sample) file/.test(e.message))) {
+      process.stderr.write(`Cannot start: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+
+  const signal = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  const reason = await Promise.race([signal, app.ended.then(() => 'end of input')]);
+  logger.info({ reason }, 'shutting down');
+  const timeout = setTimeout(() => {
+    logger.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, SHUTDOWN_TIMEOUT_MS);
+  timeout.unref();
+  await app.stop();
+  clearTimeout(timeout);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`Briefcast failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
