@@ -1,4 +1,7 @@
+import type { Dispatcher } from '../core/dispatch.js';
+import type { Newsroom } from '../core/newsroom.js';
 import type { ChatSender } from '../core/sender.js';
+import type { Logger } from '../log.js';
 
 /** A platform connection as the app runs it. */
 export interface Adapter {
@@ -11,4 +14,14 @@ export interface Adapter {
   isConnected(): boolean;
   /** How delivery sends digests to this platform's chats. */
   readonly sender: ChatSender;
+}
+
+/**
+ * What an adapter is built from. Adapters translate platform events into {@link Dispatcher} calls and
+ * lifecycle events (bot removed, group upgraded) into {@link Newsroom} calls; nothing else.
+ */
+export interface AdapterContext {
+  readonly dispatcher: Dispatcher;
+  readonly newsroom: Newsroom;
+  readonly logger: Logger;
 }

@@ -1,7 +1,7 @@
 import { arg, type Command, type RawArgs } from './command.js';
 import { ITEM_LIMITS, type ItemDraft } from './items.js';
-import type { Topic } from './topics.js';
 import { err, ok, type Result } from './result.js';
+import type { Topic } from './topics.js';
 
 const SOURCE_LINE = /^source:\s*(.*)$/i;
 /** A token that is meant as a URL: it has a scheme (`https:`, and also `javascript:`, to be refused later) or starts with www. */

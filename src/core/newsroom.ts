@@ -201,6 +201,35 @@ export class Newsroom {
       : textDoc('This chat has no subscription, so there is nothing to stop. /subscribe starts one.');
   }
 
+  /**
+   * Pauses the chat's subscription because the platform says the bot cannot reach it (blocked,
+   * removed, channel deleted). Returns `false` when the chat has none or it is already paused.
+   */
+  async pauseSubscription(chat: ChatRef, reason: string, now: Date): Promise<boolean> {
+    const sub = await this.store.getSubscription(chatKey(chat));
+    if (!sub || sub.status === 'paused') return false;
+    await this.store.saveSubscription({
+      ...sub,
+      status: 'paused',
+      pausedReason: reason,
+      updatedAt: now.toISOString(),
+    });
+    return true;
+  }
+
+  /**
+   * Moves a subscription to a chat's new id (a Telegram group upgraded to a supergroup), keeping
+   * everything else. Returns `false` when the old chat has none.
+   */
+  async moveSubscription(from: ChatRef, to: ChatRef, now: Date): Promise<boolean> {
+    const sub = await this.store.getSubscription(chatKey(from));
+    if (!sub) return false;
+    const { claim: _claim, ...rest } = sub;
+    await this.store.saveSubscription({ ...rest, key: chatKey(to), chat: to, updatedAt: now.toISOString() });
+    await this.store.deleteSubscription(sub.key);
+    return true;
+  }
+
   /** The chat's subscription and its next delivery, or how to subscribe. */
   async settingsOf(chat: ChatRef, now: Date): Promise<Doc> {
     const sub = await this.store.getSubscription(chatKey(chat));

@@ -17,7 +17,10 @@ const COMMAND = /^\/([A-Za-z0-9_]+)(?:@\S+)?(?:\s([\s\S]*))?$/;
  * Splits console input into messages: one per line, where a line ending in `\` continues on the next
  * (the `\` becomes a line break). Returns the finished messages and the unfinished rest.
  */
-export function joinContinuations(pending: string | undefined, line: string): { message?: string; pending?: string } {
+export function joinContinuations(
+  pending: string | undefined,
+  line: string,
+): { message?: string; pending?: string } {
   const text = pending === undefined ? line : `${pending}\n${line}`;
   return text.endsWith('\\') ? { pending: text.slice(0, -1) } : { message: text };
 }
@@ -90,7 +93,11 @@ export class ConsoleAdapter implements Adapter {
   async start(): Promise<void> {
     this.#open = true;
     this.options.output.write(`${this.options.greeting}\n\n`);
-    const lines = createInterface({ input: this.options.input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+    const lines = createInterface({
+      input: this.options.input,
+      crlfDelay: Number.POSITIVE_INFINITY,
+      terminal: false,
+    });
     this.#done = (async () => {
       let pending: string | undefined;
       for await (const line of lines) {

@@ -1,0 +1,63 @@
+import { commands } from '../../commands/index.js';
+import type { Platform } from '../../src/core/chat.js';
+import type { Clock } from '../../src/core/clock.js';
+import { CONSOLE_USER_ID, Dispatcher } from '../../src/core/dispatch.js';
+import { Newsroom } from '../../src/core/newsroom.js';
+import type { Store } from '../../src/core/store.js';
+import { silentLogger } from '../../src/log.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { loadSample, loadTopics } from '../../src/store/seed.js';
+
+/** A clock a test sets by hand. */
+export class TestClock implements Clock {
+  #now: Date;
+  constructor(start: string | Date) {
+    this.#now = new Date(start);
+  }
+  now(): Date {
+    return new Date(this.#now);
+  }
+  /** Sets the time. */
+  set(at: string | Date): void {
+    this.#now = new Date(at);
+  }
+  /** Moves the time forward. */
+  advance(ms: number): void {
+    this.#now = new Date(this.#now.getTime() + ms);
+  }
+}
+
+/** Options for {@link makeNewsroom}. */
+export interface NewsroomFixtureOptions {
+  readonly now?: string;
+  readonly store?: Store;
+  /** Load the sample briefing (default true). */
+  readonly sample?: boolean;
+  readonly editors?: Partial<Record<Platform, string[]>>;
+  readonly timezone?: string;
+  readonly defaultDeliveryTime?: string;
+}
+
+/** A newsroom on a memory store (with the sample briefing), a dispatcher with every command, a test clock. */
+export async function makeNewsroom(options: NewsroomFixtureOptions = {}) {
+  const clock = new TestClock(options.now ?? '2022-01-11T06:00:00Z');
+  const store = options.store ?? new MemoryStore();
+  const topics = await loadTopics();
+  if (options.sample ?? true) await loadSample(store, topics);
+  const newsroom = new Newsroom(
+    store,
+    topics,
+    {
+      timezone: options.timezone ?? 'Asia/Shanghai',
+      defaultDeliveryTime: options.defaultDeliveryTime ?? '08:00',
+    },
+    clock,
+  );
+  const editors: Record<Platform, ReadonlySet<string>> = {
+    telegram: new Set(options.editors?.telegram ?? []),
+    discord: new Set(options.editors?.discord ?? []),
+    console: new Set([CONSOLE_USER_ID, ...(options.editors?.console ?? [])]),
+  };
+  const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger);
+  return { clock, store, topics, newsroom, dispatcher };
+}
