@@ -57,7 +57,7 @@ export class ConsoleAdapter implements Adapter {
     this.#user = { platform: 'console', id: CONSOLE_USER_ID, name };
     this.sender = {
       platform: 'console',
-      render: (doc: Doc) => renderText(doc),
+      render: (doc: Doc) => [renderText(doc)],
       send: async (_chat, text): Promise<SendOutcome> => {
         this.#print(text);
         return { kind: 'sent' };
