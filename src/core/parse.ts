@@ -19,7 +19,14 @@ export function parseTime(text: string): Result<LocalTime> {
   return ok(`${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`);
 }
 
-/** An IANA time zone name in any case (`Asia/Shanghai`, `europe/berlin`, `UTC`) → its canonical name. */
+/** Whether every part of a zone name starts with a capital, as IANA names do (`America/New_York`). */
+const PROPERLY_CASED = /^[A-Z][^/]*(\/[A-Z][^/]*)*$/;
+
+/**
+ * An IANA time zone name in any case (`Asia/Shanghai`, `europe/berlin`, `UTC`). A properly cased
+ * name is kept as written (ICU would turn `Asia/Kathmandu` into its legacy `Asia/Katmandu`); other
+ * spellings become the runtime's canonical name.
+ */
 export function parseTimezone(text: string): Result<string> {
   const name = text.trim();
   const canonical = canonicalTimezone(name);
@@ -28,7 +35,8 @@ export function parseTimezone(text: string): Result<string> {
     (ABBREVIATION.test(name) && !UNAMBIGUOUS_ABBREVIATIONS.has(name.toUpperCase()))
   )
     return err(`"${text}" is not a time zone; use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC.`);
-  return ok(canonical);
+  if (name.toLowerCase() === canonical.toLowerCase() || !PROPERLY_CASED.test(name)) return ok(canonical);
+  return ok(name);
 }
 
 /** Whether the text looks like a time zone name rather than a topic (it has a slash, or is UTC/GMT). */

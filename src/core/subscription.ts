@@ -49,10 +49,10 @@ export interface DeliveryStats {
   readonly lastError?: string;
 }
 
-/** The first local date a subscription at `time` in `timezone` made at `now` can receive a digest. */
+/** The first local date a subscription at `time` in `timezone` made at `now` can receive a digest: today until `time` has passed (made at 08:00 for 08:00 still counts), else tomorrow. */
 export function firstDeliveryDate(time: LocalTime, timezone: string, now: Date): LocalDate {
   const today = localDate(now, timezone);
-  return localTime(now, timezone) < time ? today : shiftDate(today, 1);
+  return localTime(now, timezone) <= time ? today : shiftDate(today, 1);
 }
 
 /**

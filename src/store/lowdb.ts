@@ -66,6 +66,7 @@ export class LowdbStore extends MemoryStore {
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
   #closed = false;
+  #writes = 0;
 
   private constructor(db: Low<DataFileContent>, journalFile: string, options: LowdbStoreOptions) {
     super(db.data);
@@ -203,7 +204,10 @@ export class LowdbStore extends MemoryStore {
     const seq = this.#seq;
     this.#db.data = { ...this.snapshot(), schema: SCHEMA_VERSION, seq };
     this.#writing = this.#db.write().then(
-      () => this.#trimJournal(seq),
+      () => {
+        this.#writes++;
+        this.#trimJournal(seq);
+      },
       (e: unknown) => {
         this.#dirty = true;
         this.#log.error({ err: e }, 'could not write the data file; will retry');
@@ -238,6 +242,11 @@ export class LowdbStore extends MemoryStore {
       // The journal keeps lines the data file already has; replaying them again is harmless.
       this.#log.warn({ err: e }, 'could not trim the journal');
     }
+  }
+
+  /** How many times the data file has been written since opening (batching makes this small). */
+  get writes(): number {
+    return this.#writes;
   }
 
   override async flush(): Promise<void> {

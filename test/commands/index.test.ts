@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+import { defineCommand } from '../../src/core/command.js';
+import { commandProblems } from '../../src/core/command-rules.js';
+
+const PRODUCT_COMMANDS = [
+  'start',
+  'help',
+  'brief',
+  'topic',
+  'topics',
+  'subscribe',
+  'unsubscribe',
+  'settings',
+  'post',
+  'edit',
+  'delete',
+  'digest',
+  'stats',
+];
+
+describe('the command index', () => {
+  it('lists every command of the product, once', () => {
+    expect(commands.map((c) => c.name).sort()).toEqual([...PRODUCT_COMMANDS].sort());
+  });
+
+  it('satisfies both platforms’ naming rules', () => {
+    expect(commandProblems(commands)).toEqual([]);
+  });
+
+  it('gives every command a Telegram, a console and (but /start) a Discord form', () => {
+    for (const c of commands) {
+      const platforms = c.platforms ?? ['telegram', 'discord', 'console'];
+      if (c.name === 'start') expect(platforms).toEqual(['telegram']);
+      else expect(platforms).toEqual(['telegram', 'discord', 'console']);
+      expect(c.usage.startsWith(`/${c.name}`)).toBe(true);
+    }
+  });
+
+  it('refuses bad definitions before any registration', () => {
+    const bad = defineCommand({
+      name: 'Bad-Name',
+      description: 'x'.repeat(101),
+      access: 'anyone',
+      args: {},
+      usage: '/other',
+      run: async () => ({ blocks: [] }),
+    });
+    expect(commandProblems([bad, bad])).toEqual([
+      'command "Bad-Name": the name must be 1–32 of a-z, 0-9 and _',
+      'command "Bad-Name": the description must be 1–100 characters',
+      'command "Bad-Name": the usage must start with /Bad-Name',
+      'command "Bad-Name" is defined twice',
+      'command "Bad-Name": the name must be 1–32 of a-z, 0-9 and _',
+      'command "Bad-Name": the description must be 1–100 characters',
+      'command "Bad-Name": the usage must start with /Bad-Name',
+    ]);
+  });
+});
