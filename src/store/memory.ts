@@ -240,7 +240,7 @@ export class MemoryStore implements Store {
 
   async claimDelivery(key: string, claim: DeliveryClaim, now: string): Promise<Subscription | undefined> {
     const sub = this.#subs.get(key);
-    if (!sub || sub.status !== 'active') return undefined;
+    if (sub?.status !== 'active') return undefined;
     if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= claim.date) return undefined;
     if (sub.claim && sub.claim.owner !== claim.owner && sub.claim.expiresAt > now) return undefined;
     const claimed: Subscription = { ...sub, claim };

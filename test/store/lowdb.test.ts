@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { LowdbStore, StoreError } from '../../src/store/lowdb.js';
-import { sampleSub } from './memory.test.js';
+import { sampleSub } from '../helpers/fixtures.js';
 
 const author = { platform: 'console', id: 'e', name: 'Editor' } as const;
 const item = (n: number) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Subscription } from '../../src/core/subscription.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { sampleSub } from '../helpers/fixtures.js';
 
 const author = { platform: 'console', id: 'e', name: 'Editor' } as const;
 const item = (publishedAt: string, topic = 'mining') => ({
@@ -11,22 +11,6 @@ const item = (publishedAt: string, topic = 'mining') => ({
   publishedAt,
   updatedAt: publishedAt,
 });
-export const sampleSub = (key = 'telegram:1', over: Partial<Subscription> = {}): Subscription => ({
-  key,
-  chat: { platform: 'telegram', id: key.split(':')[1] ?? '1' },
-  chatKind: 'private',
-  topics: [],
-  time: '08:00',
-  timezone: 'UTC',
-  status: 'active',
-  createdBy: author,
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-01T00:00:00.000Z',
-  startDate: '2026-11-01',
-  stats: { sent: 0, failed: 0 },
-  ...over,
-});
-
 describe('MemoryStore items', () => {
   it('numbers items sequentially and never reuses an id', async () => {
     const store = new MemoryStore();
