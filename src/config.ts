@@ -80,7 +80,7 @@ const fromParser = (parse: (s: string) => { ok: true; value: string } | { ok: fa
   z.string().transform((v, ctx) => {
     const r = parse(v);
     if (r.ok) return r.value;
-    ctx.addIssue({ code: 'custom', message: r.error });
+    ctx.addIssue({ code: 'custom', message: r.error, params: { verbatim: true } });
     return z.NEVER;
   });
 
@@ -128,7 +128,7 @@ const schema = z
   .superRefine((env, ctx) => {
     const need = (present: unknown, missing: unknown, path: string, message: string) => {
       if (present !== undefined && missing === undefined)
-        ctx.addIssue({ code: 'custom', path: [path], message });
+        ctx.addIssue({ code: 'custom', path: [path], message, params: { verbatim: true } });
     };
     need(
       env.DISCORD_TOKEN,
@@ -178,9 +178,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map(
-        (issue) => `${String(issue.path[0] ?? 'configuration')}: expected ${issue.message}`,
-      ),
+      parsed.error.issues.map((issue) => {
+        // Our own messages are whole sentences; the forms in the schema read "expected <form>".
+        const verbatim = issue.code === 'custom' && issue.params?.verbatim === true;
+        return `${String(issue.path[0] ?? 'configuration')}: ${verbatim ? '' : 'expected '}${issue.message}`;
+      }),
     );
   }
   const e = parsed.data;

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULTS, loadConfig } from '../src/config.js';
+
+const TELEGRAM_TOKEN = '123456:ABCdef_ghi-JKL';
+const DISCORD_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.secret.token-value';
+
+function errors(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).lines;
+  }
+}
+
+describe('configuration', () => {
+  it('takes the documented defaults from an empty environment (console mode)', () => {
+    expect(loadConfig({})).toEqual({
+      adminTelegramIds: [],
+      adminDiscordIds: [],
+      databaseFile: DEFAULTS.DATABASE_FILE,
+      briefingTimezone: 'Asia/Shanghai',
+      defaultDeliveryTime: '08:00',
+      sampleData: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram',
+      TELEGRAM_WEBHOOK_PORT: '8443',
+      TELEGRAM_MAX_PER_SECOND: '1000',
+      DISCORD_TOKEN,
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_API_URL: 'http://127.0.0.1:9000/api',
+      DISCORD_GUILD_ID: '223456789012345678',
+      ADMIN_TELEGRAM_IDS: '111, 222',
+      ADMIN_DISCORD_IDS: '333',
+      DATABASE_FILE: '/var/lib/briefcast/db.json',
+      BRIEFING_TIMEZONE: 'europe/berlin',
+      DEFAULT_DELIVERY_TIME: '7:30',
+      SAMPLE_DATA: 'on',
+      LOG_LEVEL: 'debug',
+      HEALTH_PORT: '8080',
+    });
+    expect(config).toMatchObject({
+      telegram: {
+        token: TELEGRAM_TOKEN,
+        apiRoot: 'http://127.0.0.1:8081',
+        webhook: { url: 'https://bot.example.org/telegram', port: 8443 },
+        maxPerSecond: 1000,
+      },
+      discord: { applicationId: '123456789012345678', guildId: '223456789012345678' },
+      adminTelegramIds: ['111', '222'],
+      adminDiscordIds: ['333'],
+      briefingTimezone: 'Europe/Berlin',
+      defaultDeliveryTime: '07:30',
+      sampleData: true,
+      logLevel: 'debug',
+      healthPort: 8080,
+    });
+    expect(config.telegram?.webhook?.secret).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '', HEALTH_PORT: ' ' }).telegram).toBeUndefined();
+  });
+
+  it.each([
+    [
+      { BRIEFING_TIMEZONE: 'Mars/Phobos' },
+      /^BRIEFING_TIMEZONE: "Mars\/Phobos" is not a time zone; use an IANA name/,
+    ],
+    [
+      { DEFAULT_DELIVERY_TIME: '8am' },
+      /^DEFAULT_DELIVERY_TIME: "8am" is not a time of day; write it as HH:MM/,
+    ],
+    [{ DISCORD_TOKEN }, /^DISCORD_APPLICATION_ID: required with DISCORD_TOKEN/],
+    [
+      { DISCORD_APPLICATION_ID: '123456789012345678' },
+      /^DISCORD_TOKEN: required with DISCORD_APPLICATION_ID/,
+    ],
+    [{ TELEGRAM_BOT_TOKEN: 'not-a-token' }, /^TELEGRAM_BOT_TOKEN: expected a token from @BotFather/],
+    [{ TELEGRAM_MAX_PER_SECOND: '5000' }, /^TELEGRAM_MAX_PER_SECOND: expected 1–1000/],
+    [{ TELEGRAM_MAX_PER_SECOND: 'fast' }, /^TELEGRAM_MAX_PER_SECOND: expected a whole number/],
+    [{ SAMPLE_DATA: 'maybe' }, /^SAMPLE_DATA: expected 1\/true\/on or 0\/false\/off/],
+    [{ HEALTH_PORT: '70000' }, /^HEALTH_PORT: expected a port number/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of fatal/],
+    [{ ADMIN_TELEGRAM_IDS: 'alice' }, /^ADMIN_TELEGRAM_IDS: expected comma-separated numeric/],
+    [{ TELEGRAM_API_ROOT: 'ftp://x' }, /^TELEGRAM_API_ROOT: expected an http\(s\) URL/],
+    [
+      { TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_URL: 'https://x.org/' },
+      /^TELEGRAM_WEBHOOK_PORT: required with TELEGRAM_WEBHOOK_URL/,
+    ],
+  ])('names the variable and the form: %j', (env, line) => {
+    const lines = errors(env);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+  });
+
+  it('never puts a token in an error', () => {
+    const lines = errors({ TELEGRAM_BOT_TOKEN: 'secret-value-without-colon', DISCORD_TOKEN: 'short' });
+    expect(lines.join('\n')).not.toContain('secret-value-without-colon');
+    expect(lines.join('\n')).not.toContain('short');
+  });
+});
