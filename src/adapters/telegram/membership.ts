@@ -1,0 +1,61 @@
+import type { Chat, ChatMemberUpdated } from 'telegraf/types';
+import type { ChatRef } from '../../core/chat.js';
+import type { Newsroom } from '../../core/newsroom.js';
+
+/** Reasons shown in `/settings` and `/stats` for a subscription paused by a membership change. */
+export const REMOVED_REASON = 'the bot was removed from the chat';
+export const BLOCKED_REASON = 'the bot was blocked by the user';
+
+/** Every subscription of a Telegram chat: the chat itself and, in a forum, each of its topics. */
+async function subscribedChats(newsroom: Newsroom, chatId: number): Promise<ChatRef[]> {
+  const id = String(chatId);
+  const subs = await newsroom.store.listSubscriptions();
+  return subs.filter((s) => s.chat.platform === 'telegram' && s.chat.id === id).map((s) => s.chat);
+}
+
+/** Why the bot can no longer post in `chat`, when `update` says so; `undefined` when it still can. */
+export function removalReason(update: ChatMemberUpdated): string | undefined {
+  const status = update.new_chat_member.status;
+  if (status !== 'kicked' && status !== 'left') return undefined;
+  return update.chat.type === 'private' ? BLOCKED_REASON : REMOVED_REASON;
+}
+
+/**
+ * Acts on `my_chat_member`: the bot blocked in a private chat, or removed from a group or channel, pauses
+ * the chat's subscriptions (every forum topic's too) with the reason. Being added back resumes nothing:
+ * the chat's admins run `/subscribe` when they want the digest again. Returns the chats paused.
+ * @see https://core.telegram.org/bots/api#chatmemberupdated
+ */
+export async function onMyChatMember(
+  newsroom: Newsroom,
+  update: ChatMemberUpdated,
+  now: Date,
+): Promise<ChatRef[]> {
+  const reason = removalReason(update);
+  if (reason === undefined) return [];
+  const paused: ChatRef[] = [];
+  for (const chat of await subscribedChats(newsroom, update.chat.id)) {
+    if (await newsroom.pauseSubscription(chat, reason, now)) paused.push(chat);
+  }
+  return paused;
+}
+
+/**
+ * Acts on a group's upgrade to a supergroup, announced by service messages in both chats
+ * (`migrate_to_chat_id` in the old group, `migrate_from_chat_id` in the new supergroup): the subscription
+ * moves to the new id before any send to the old one fails. Either message suffices; the second finds
+ * nothing left to move. Returns whether a subscription moved.
+ * @see https://core.telegram.org/bots/api#message
+ */
+export function onMigration(
+  newsroom: Newsroom,
+  from: Chat['id'],
+  to: Chat['id'],
+  now: Date,
+): Promise<boolean> {
+  return newsroom.moveSubscription(
+    { platform: 'telegram', id: String(from) },
+    { platform: 'telegram', id: String(to) },
+    now,
+  );
+}
