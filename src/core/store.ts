@@ -1,6 +1,6 @@
 import type { Platform } from './chat.js';
 import type { Item } from './items.js';
-import type { DeliveryClaim, Subscription } from './subscription.js';
+import type { DeliveryClaim, DeliveryProgress, Subscription } from './subscription.js';
 
 /** Which items to return; all bounds are ISO instants. */
 export interface ItemQuery {
@@ -73,6 +73,12 @@ export interface SubscriptionStore {
    * still holds it. Returns `false` when the claim was lost (the result is then not recorded).
    */
   finishDelivery(key: string, owner: string, changes: Partial<Subscription>): Promise<boolean>;
+  /**
+   * Records how far a claimed multi-part delivery got, keeping the claim, only if `owner` still holds
+   * it; persisted like any change, so a restart resumes after the parts already sent. Returns `false`
+   * when the claim was lost.
+   */
+  recordProgress(key: string, owner: string, progress: DeliveryProgress): Promise<boolean>;
 }
 
 /** Delivery runs, newest last. */

@@ -29,6 +29,8 @@ export interface Subscription {
   readonly lastDigestDate?: LocalDate;
   /** Set while a delivery is under way; see {@link DeliveryClaim}. */
   readonly claim?: DeliveryClaim;
+  /** Set when a multi-part digest went out only in part; `undefined` in a change clears it. */
+  readonly progress?: DeliveryProgress | undefined;
   readonly stats: DeliveryStats;
 }
 
@@ -39,6 +41,19 @@ export interface DeliveryClaim {
   readonly owner: string;
   /** ISO instant after which another worker may take it over. */
   readonly expiresAt: string;
+}
+
+/**
+ * How far a multi-part digest got, so a retry (next tick, or after a restart) sends the same digest
+ * from the first part not yet delivered instead of sending the earlier parts again.
+ */
+export interface DeliveryProgress {
+  /** The local date being delivered; progress for another date is ignored. */
+  readonly date: LocalDate;
+  /** The end of the digest's window (ISO), so the retry selects the same digest. */
+  readonly upTo: string;
+  /** How many parts, from the first, were delivered. */
+  readonly partsSent: number;
 }
 
 /** Per-subscription delivery history counters. */
@@ -62,10 +77,29 @@ export function firstDeliveryDate(time: LocalTime, timezone: string, now: Date):
  */
 export function isDue(sub: Subscription, now: Date): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
-  const today = localDate(now, sub.timezone);
-  if (today < sub.startDate) return undefined;
-  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= today) return undefined;
-  return localTime(now, sub.timezone) >= sub.time ? today : undefined;
+  return isDueAt(sub, localNow(now, sub.timezone));
+}
+
+/** The wall clock in one time zone at one instant. */
+export interface LocalNow {
+  readonly date: LocalDate;
+  readonly time: LocalTime;
+}
+
+/** The local date and time of `now` in `timezone`. */
+export function localNow(now: Date, timezone: string): LocalNow {
+  return { date: localDate(now, timezone), time: localTime(now, timezone) };
+}
+
+/**
+ * {@link isDue} with the subscription's local date and time already known: a delivery run computes
+ * them once per time zone rather than once per subscription (formatting dominates at 100,000 chats).
+ */
+export function isDueAt(sub: Subscription, local: LocalNow): LocalDate | undefined {
+  if (sub.status !== 'active') return undefined;
+  if (local.date < sub.startDate) return undefined;
+  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= local.date) return undefined;
+  return local.time >= sub.time ? local.date : undefined;
 }
 
 /** The instant of the next delivery at or after `now` (now itself when it is due), or `undefined` when paused. */

@@ -1,6 +1,6 @@
 import type { Item } from '../core/items.js';
 import type { DeliveryRun, ItemPage, ItemQuery, Store, TopicStats } from '../core/store.js';
-import type { DeliveryClaim, Subscription } from '../core/subscription.js';
+import type { DeliveryClaim, DeliveryProgress, Subscription } from '../core/subscription.js';
 
 /** How many delivery runs are kept. */
 export const KEPT_RUNS = 50;
@@ -257,6 +257,16 @@ export class MemoryStore implements Store {
     const finished: Subscription = rest;
     this.#subs.set(key, finished);
     this.changed({ op: 'subscription', sub: finished });
+    return true;
+  }
+
+  async recordProgress(key: string, owner: string, progress: DeliveryProgress): Promise<boolean> {
+    const sub = this.#subs.get(key);
+    if (!sub || sub.claim?.owner !== owner) return false;
+    const updated: Subscription = { ...sub, progress };
+    this.#subs.set(key, updated);
+    // Journalled with its claim; opening the store again releases the claim and keeps the progress.
+    this.changed({ op: 'subscription', sub: updated });
     return true;
   }
 
