@@ -1,0 +1,80 @@
+import type { TopicCatalog } from '../../core/topics.js';
+
+/**
+ * Discord shows at most 25 suggestions, and a choice's name and string value hold 100 characters each.
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-autocomplete
+ */
+export const MAX_CHOICES = 25;
+export const CHOICE_TEXT_MAX = 100;
+
+/** One autocomplete suggestion: what the menu shows, and what the option becomes. */
+export interface Choice {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** How good a match a candidate is for the typed text: lower is better, undefined is none. */
+function rank(candidates: readonly string[], fragment: string): number | undefined {
+  const f = fragment.toLowerCase();
+  let best: number | undefined;
+  for (const candidate of candidates) {
+    const c = candidate.toLowerCase();
+    const r = c.startsWith(f)
+      ? 0
+      : c.split(/[/_\-\s]/).some((part) => part.startsWith(f))
+        ? 1
+        : c.includes(f)
+          ? 2
+          : undefined;
+    if (r !== undefined && (best === undefined || r < best)) best = r;
+  }
+  return best;
+}
+
+function fitsChoice(choice: Choice): boolean {
+  return choice.name.length <= CHOICE_TEXT_MAX && choice.value.length <= CHOICE_TEXT_MAX;
+}
+
+/**
+ * Suggestions for a comma-separated topic list: completes the last fragment and keeps the earlier
+ * ones as typed, leaving out topics already listed; `all` while nothing else is. `mining, n` →
+ * `mining,nft` shown as `mining, 🖼️ NFTs`.
+ */
+export function suggestTopics(typed: string, topics: TopicCatalog): Choice[] {
+  const parts = typed.split(/[\s,]+/);
+  const fragment = parts.pop() ?? '';
+  const earlier = parts.filter((p) => p !== '');
+  const listed = new Set(earlier.map((p) => topics.resolve(p)?.slug ?? p.toLowerCase()));
+  const ranked = topics.topics
+    .filter((t) => !listed.has(t.slug))
+    .map((t) => ({ t, r: fragment === '' ? 0 : rank([t.slug, t.title, ...t.aliases], fragment) }))
+    .filter((x): x is { t: (typeof topics.topics)[number]; r: number } => x.r !== undefined)
+    .sort((a, b) => a.r - b.r);
+  const prefix = earlier.length > 0 ? `${earlier.join(', ')}, ` : '';
+  const choices: Choice[] = ranked.map(({ t }) => ({
+    name: `${prefix}${t.emoji} ${t.title}`,
+    value: [...earlier, t.slug].join(','),
+  }));
+  if (earlier.length === 0 && 'all'.startsWith(fragment.toLowerCase()))
+    choices.unshift({ name: 'all topics', value: 'all' });
+  return choices.filter(fitsChoice).slice(0, MAX_CHOICES);
+}
+
+/** IANA zone names this runtime knows, plus `UTC` (Node 20's list leaves it out). */
+export function knownTimezones(): readonly string[] {
+  return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+}
+
+/**
+ * Time zones matching the typed text, best first: names starting with it, then names with a part
+ * starting with it (`berlin` → `Europe/Berlin`), then names containing it. Spaces count as `_`.
+ */
+export function suggestTimezones(typed: string, zones: readonly string[] = knownTimezones()): Choice[] {
+  const fragment = typed.trim().replace(/\s+/g, '_');
+  return zones
+    .map((zone, i) => ({ zone, i, r: fragment === '' ? 0 : rank([zone], fragment) }))
+    .filter((x): x is { zone: string; i: number; r: number } => x.r !== undefined)
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .slice(0, MAX_CHOICES)
+    .map(({ zone }) => ({ name: zone, value: zone }));
+}
