@@ -301,6 +301,19 @@ describe('FakeTelegram routes and long polling', () => {
     expect(invalid.description).toBe('Bad Request: BOT_COMMAND_INVALID');
   });
 
+  it('fails setMyCommands for a chat scope when the chat is failed for that method', async () => {
+    const { fake, telegram } = await startFake();
+    const commands = [{ command: 'ping', description: 'Check the bot' }];
+    fake.failChat(77, 'chat_not_found', { methods: ['setMyCommands'] });
+
+    const error = await telegramError(
+      telegram.setMyCommands(commands, { scope: { type: 'chat', chat_id: 77 } }),
+    );
+    expect(error.description).toBe('Bad Request: chat not found');
+    await telegram.setMyCommands(commands);
+    expect(fake.commands).toEqual([{ commands, scope: { type: 'default' }, language_code: '' }]);
+  });
+
   it('answers getChatMember from the table, member by default', async () => {
     const { fake, telegram } = await startFake();
     fake.setChatMember(GROUP_ID, 5, 'administrator');

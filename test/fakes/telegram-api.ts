@@ -189,6 +189,7 @@ export interface FailChatOptions {
   /**
    * Which methods fail. Default: every method that names the chat (sendMessage, editMessageText,
    * deleteMessage, sendChatAction, getChat, getChatMember, leaveChat), as a blocked or kicked chat really does.
+   * Listed explicitly, `setMyCommands` fails for a `chat` scope naming the chat (an editor who never started the bot).
    */
   readonly methods?: readonly string[];
 }
@@ -1911,6 +1912,10 @@ export class FakeTelegram {
       commands.push({ command, description });
     }
     const { scope, language, key } = this.commandScope(params);
+    const scopeChat = paramChatId(scope.chat_id);
+    const failed =
+      scopeChat === undefined ? undefined : this.injectedFailure('setMyCommands', chatKey(scopeChat));
+    if (failed !== undefined) return failed;
     this.commandSets.set(key, { commands, scope, language_code: language });
     return TRUE_REPLY;
   }
@@ -2227,8 +2232,10 @@ export class FakeTelegram {
   private injectedFailure(method: string, key: string): Reply | undefined {
     if (this.chatFailures.size === 0) return undefined;
     const entry = this.chatFailures.get(key);
-    if (entry === undefined || !CHAT_METHODS.has(method)) return undefined;
-    if (entry.methods !== undefined && !entry.methods.has(method)) return undefined;
+    if (entry === undefined) return undefined;
+    // Listed methods fail whatever they are; by default, only the methods that name a chat.
+    if (entry.methods !== undefined ? !entry.methods.has(method) : !CHAT_METHODS.has(method))
+      return undefined;
     entry.remaining--;
     if (entry.remaining <= 0) this.chatFailures.delete(key);
     return failureReply(entry.failure);

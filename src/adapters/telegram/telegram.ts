@@ -39,6 +39,14 @@ const ADMIN_STATUSES: ReadonlySet<string> = new Set(['creator', 'administrator']
  */
 const ALLOWED_UPDATES = ['message', 'channel_post', 'my_chat_member'] as const;
 
+/**
+ * The Bot API root as telegraf needs it: telegraf resolves `./bot<token>/<method>` against it, so a root
+ * with a path (`http://host/telegram`) must end in `/` or the path is dropped.
+ */
+export function apiRootOf(configured: string): string {
+  return configured.endsWith('/') ? configured : `${configured}/`;
+}
+
 /** What {@link createTelegramAdapter} needs. */
 export interface TelegramAdapterOptions extends AdapterContext {
   readonly config: NonNullable<Config['telegram']>;
@@ -82,7 +90,7 @@ export class TelegramAdapter implements Adapter {
     const { config } = options;
     this.#secrets = [config.token, ...(config.webhook ? [config.webhook.secret] : [])];
     this.#bot = new Telegraf(config.token, {
-      telegram: { ...(config.apiRoot !== undefined && { apiRoot: config.apiRoot }) },
+      telegram: { ...(config.apiRoot !== undefined && { apiRoot: apiRootOf(config.apiRoot) }) },
     });
     this.sender = new TelegramSender(this.#bot.telegram, this.#secrets, options.logger);
     this.#replier = new Replier({

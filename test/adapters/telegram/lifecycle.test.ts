@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
+import { apiRootOf } from '../../../src/adapters/telegram/telegram.js';
 import type { ChatRef } from '../../../src/core/chat.js';
 import { Dispatcher, type Invocation } from '../../../src/core/dispatch.js';
 import type { Doc } from '../../../src/core/document.js';
@@ -54,6 +55,14 @@ async function freePort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 }
+
+describe('apiRootOf', () => {
+  it('keeps the path of a Bot API root', () => {
+    expect(apiRootOf('http://127.0.0.1:8081')).toBe('http://127.0.0.1:8081/');
+    expect(apiRootOf('https://proxy.example.org/telegram')).toBe('https://proxy.example.org/telegram/');
+    expect(apiRootOf('https://proxy.example.org/telegram/')).toBe('https://proxy.example.org/telegram/');
+  });
+});
 
 describe('Telegram membership, migrations, failures and shutdown', () => {
   let bot: Bot | undefined;
@@ -160,6 +169,8 @@ describe('Telegram membership, migrations, failures and shutdown', () => {
     bot.fake.failChat(111, 'chat_not_found', { methods: ['setMyCommands'] });
     await bot.adapter.start();
     expect(bot.adapter.isConnected()).toBe(true);
+    expect(bot.records).toContainEqual(expect.objectContaining({ level: 40, scope: 'chat 111' }));
+    expect(bot.fake.commands.map((r) => r.scope)).toEqual([{ type: 'default' }]);
     const reply = await bot.ask({ chat: { id: 446, type: 'private' }, text: '/help' });
     expect(reply.visibleText).toContain('/brief');
   });
