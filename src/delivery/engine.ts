@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Platform } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import type { Digests } from '../core/digest.js';
@@ -140,6 +141,8 @@ export class DeliveryEngine {
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#progressMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    // Every delivery under way listens for shutdown (up to a lane's concurrency, 1,000 on Telegram).
+    setMaxListeners(0, this.#abort.signal);
   }
 
   /**
