@@ -29,6 +29,9 @@ import { TelegramSender } from './sender.js';
  */
 export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
+/** The command Telegram sends a deep link's payload with. @see https://core.telegram.org/bots/features#deep-linking */
+const DEEP_LINK_COMMAND = 'start';
+
 /** Chat member statuses that make a chat admin. @see https://core.telegram.org/bots/api#chatmember */
 const ADMIN_STATUSES: ReadonlySet<string> = new Set(['creator', 'administrator']);
 
@@ -138,7 +141,10 @@ export class TelegramAdapter implements Adapter {
     );
     const msg =
       'message' in update ? update.message : 'channel_post' in update ? update.channel_post : undefined;
+    // Only a command for this bot gets an apology; a group's other messages are none of our business.
     if (msg === undefined || !('text' in msg)) return;
+    const command = parseCommand(msg.text, msg.entities);
+    if (command === undefined || !isForBot(command, this.#bot.botInfo?.username)) return;
     try {
       await this.#replier.reply(this.#targetOf(msg, update), renderTelegram(APOLOGY));
     } catch (apologyError) {
@@ -173,7 +179,8 @@ export class TelegramAdapter implements Adapter {
     const invocation: Invocation = {
       platform: 'telegram',
       command: command.name,
-      input: { text: command.rest },
+      // `/start PAYLOAD` is how Telegram opens a deep link (t.me/bot?start=PAYLOAD); /start takes no arguments.
+      input: { text: command.name === DEEP_LINK_COMMAND ? '' : command.rest },
       chat: target.chat,
       chatKind: target.chatKind,
       ...(title !== undefined && { chatTitle: title }),

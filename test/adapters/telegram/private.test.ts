@@ -38,6 +38,11 @@ describe('Telegram private chats', () => {
     expect(help.visibleText).toContain('This chat has no subscription');
   });
 
+  it('welcomes a reader who opened a deep link (/start with a payload)', async () => {
+    const start = await bot.ask({ chat: READER, text: '/start from-website' });
+    expect(start.visibleText).toContain('Welcome to Briefcast');
+  });
+
   it('answers /brief, /topic and /topics from the newsroom', async () => {
     const brief = await bot.ask({ chat: READER, text: '/brief 2022-01-11' });
     expect(brief.visibleText).toMatch(/^Briefing — Tue 11 Jan 2022/);
