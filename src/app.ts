@@ -8,6 +8,10 @@ import { type Clock, systemClock } from './core/clock.js';
 import { CONSOLE_USER_ID, Dispatcher } from './core/dispatch.js';
 import { Newsroom } from './core/newsroom.js';
 import type { Store } from './core/store.js';
+import { DeliveryEngine, type DeliveryEngineOptions, type DeliveryLanes } from './delivery/engine.js';
+import { createGates, type DeliveryGates, deliveryConcurrency } from './delivery/gates.js';
+import { Scheduler } from './delivery/scheduler.js';
+import { type HealthServer, startHealthServer } from './health.js';
 import type { Logger } from './log.js';
 import { LowdbStore } from './store/lowdb.js';
 import { loadSample, loadTopics } from './store/seed.js';
@@ -22,6 +26,8 @@ export interface AppDeps {
   /** The console's streams (defaults: stdin and stdout). */
   readonly input?: Readable;
   readonly output?: Writable;
+  /** Delivery tuning (retry policy, timeouts); defaults suit production. */
+  readonly delivery?: Partial<Pick<DeliveryEngineOptions, 'retry' | 'progressIntervalMs' | 'stopTimeoutMs'>>;
 }
 
 /** A running Briefcast: its parts, and how to stop it. */
@@ -30,13 +36,28 @@ export interface App {
   readonly newsroom: Newsroom;
   readonly dispatcher: Dispatcher;
   readonly adapters: readonly Adapter[];
+  /** One send gate per platform; every adapter's command replies and every digest pass its own. */
+  readonly gates: DeliveryGates;
+  /** The digest engine; `delivery.tick()` runs a delivery now. */
+  readonly delivery: DeliveryEngine;
+  /** Ticks the engine every minute (and once at start). */
+  readonly scheduler: Scheduler;
+  /** The `/healthz` server when `HEALTH_PORT` is set. */
+  readonly health?: HealthServer;
   /** Resolves when the app wants to end by itself (the console's input ended). */
   readonly ended: Promise<void>;
-  /** Stops adapters, lets work under way finish, flushes the store. Safe to call twice. */
+  /**
+   * Stops in order: the scheduler, delivery (sends in flight finish, bounded), the health server,
+   * the adapters, then the store (flushed). Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
-/** Builds and starts the app: store, newsroom, dispatcher, adapters. */
+/**
+ * Builds and starts the app: store, newsroom, dispatcher, gates, adapters, the delivery engine (one
+ * lane per running adapter: its sender, its platform's gate and concurrency), the health server,
+ * and last the scheduler, whose first tick delivers what fell due while the bot was down.
+ */
 export async function startApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
@@ -60,6 +81,8 @@ export async function startApp(deps: AppDeps): Promise<App> {
     console: new Set([CONSOLE_USER_ID]),
   };
   const dispatcher = new Dispatcher(commands, newsroom, editors, logger);
+  // Made before the adapters: each platform adapter takes its gate for its command replies.
+  const gates = createGates(config, logger);
 
   let endApp: () => void = () => {};
   const ended = new Promise<void>((resolve) => {
@@ -78,11 +101,42 @@ export async function startApp(deps: AppDeps): Promise<App> {
       }),
     );
   }
-  for (const adapter of adapters) await adapter.start();
+
+  const lanes: DeliveryLanes = {};
+  for (const adapter of adapters) {
+    const platform = adapter.sender.platform;
+    lanes[platform] = {
+      sender: adapter.sender,
+      gate: gates[platform],
+      concurrency: deliveryConcurrency(platform, config),
+    };
+  }
+  const delivery = new DeliveryEngine({ newsroom, lanes, logger, ...deps.delivery });
+  const scheduler = new Scheduler(delivery, { logger });
+  // Before the adapters connect, so a port in use stops the start before anything is online.
+  const health =
+    config.healthPort === undefined
+      ? undefined
+      : await startHealthServer({ port: config.healthPort, adapters, delivery, logger }).catch(
+          (e: unknown) => {
+            throw new Error(`HEALTH_PORT ${config.healthPort} cannot be used (${(e as Error).message})`);
+          },
+        );
+
+  try {
+    for (const adapter of adapters) await adapter.start();
+  } catch (e) {
+    await health?.close();
+    throw e;
+  }
+  scheduler.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      await scheduler.stop();
+      await delivery.stop();
+      await health?.close();
       for (const adapter of adapters) {
         try {
           await adapter.stop();
@@ -94,5 +148,16 @@ export async function startApp(deps: AppDeps): Promise<App> {
     })();
     return stopping;
   };
-  return { store, newsroom, dispatcher, adapters, ended, stop };
+  return {
+    store,
+    newsroom,
+    dispatcher,
+    adapters,
+    gates,
+    delivery,
+    scheduler,
+    ...(health && { health }),
+    ended,
+    stop,
+  };
 }

@@ -48,6 +48,7 @@ async function main(): Promise<number> {
   timeout.unref();
   await app.stop();
   clearTimeout(timeout);
+  logger.info('stopped: deliveries in flight recorded, data file flushed');
   return 0;
 }
 

@@ -34,6 +34,9 @@ export interface SubscriptionChange {
   readonly timezone?: string;
 }
 
+/** Delivery runs `/stats` lists, newest first. */
+export const STATS_RUNS = 3;
+
 /** Latest items shown by `/topic` when no count is given, and the most it shows. */
 export const TOPIC_DEFAULT_COUNT = 5;
 export const TOPIC_MAX_COUNT = 10;
@@ -307,20 +310,21 @@ export class Newsroom {
     return { ...doc, title: `Preview: ${doc.title ?? 'digest'} (the delivery cursor did not move)` };
   }
 
-  /** Subscriptions by platform and status, items by topic, the last delivery run. */
+  /** Subscriptions by platform and status, items by topic, the last delivery runs (newest first). */
   async stats(): Promise<Doc> {
     const subs = await this.store.listSubscriptions();
     const topicStats = await this.store.topicStats();
-    const [run] = await this.store.recentRuns(1);
+    const runs = [...(await this.store.recentRuns(STATS_RUNS))].reverse();
     const subEntries = PLATFORMS.flatMap((platform) => {
       const mine = subs.filter((s) => s.chat.platform === platform);
       if (mine.length === 0) return [];
       const active = mine.filter((s) => s.status === 'active').length;
       return [[platform, `${active} active, ${mine.length - active} paused`] as [string, string]];
     });
-    const runText = run
-      ? `Last delivery run ${describeInstant(new Date(run.startedAt), this.settings.timezone)}: ${run.due} due, ${run.sent} sent, ${run.empty} with nothing new, ${run.failed} failed, ${run.paused} paused, ${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s.`
-      : 'No delivery run yet.';
+    const runEntries = runs.map(
+      (run) =>
+        `${describeInstant(new Date(run.startedAt), this.settings.timezone)}: ${run.due} due, ${run.sent} sent, ${run.empty} with nothing new, ${run.failed} failed, ${run.paused} paused, ${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s.`,
+    );
     return {
       title: 'Briefcast stats',
       blocks: [
@@ -337,7 +341,12 @@ export class Newsroom {
             String(topicStats[t.slug]?.count ?? 0),
           ]),
         },
-        { type: 'paragraph', text: runText },
+        ...(runEntries.length > 0
+          ? [
+              { type: 'paragraph', text: 'Last delivery runs:' } as const,
+              { type: 'list', entries: runEntries } as const,
+            ]
+          : [{ type: 'paragraph', text: 'No delivery run yet.' } as const]),
       ],
     };
   }
