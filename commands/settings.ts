@@ -7,5 +7,6 @@ export default defineCommand({
   access: 'anyone',
   args: {},
   usage: '/settings',
-  run: (ctx) => ctx.newsroom.settingsOf(ctx.chat, ctx.now),
+  // Private: Discord shows a chat's settings to the asker only (the "settings replies are ephemeral").
+  run: async (ctx) => ({ ...(await ctx.newsroom.settingsOf(ctx.chat, ctx.now)), private: true }),
 });
