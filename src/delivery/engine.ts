@@ -3,7 +3,6 @@ import { setMaxListeners } from 'node:events';
 import type { Platform } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import type { Digests } from '../core/digest.js';
-import type { ChatSender, SendGate, SendOutcome } from '../core/sender.js';
 import type { DeliveryRun, Store } from '../core/store.js';
 import { isDueAt, type LocalNow, localNow, type Subscription } from '../core/subscription.js';
 import type { LocalDate } from '../core/time.js';
@@ -11,21 +10,14 @@ import type { Views } from '../core/views.js';
 import type { Logger } from '../log.js';
 import { Claims, DEFAULT_CLAIM_LEASE_MS } from './claims.js';
 import { DigestCache } from './digest-cache.js';
-import {
-  backoffDelayMs,
-  DEFAULT_RETRY_POLICY,
-  digestNonce,
-  pausedNotice,
-  type RetryPolicy,
-} from './outcomes.js';
+import { DEFAULT_RETRY_POLICY, digestNonce, type RetryPolicy } from './outcomes.js';
+import { PartSender, type SendPath } from './part-sender.js';
 import { runBounded } from './queue.js';
 import { type DeliveryResult, RunTally } from './run-record.js';
-import { ABORTED, sleep, unlessAborted } from './wait.js';
+import { sleep } from './wait.js';
 
 /** How one platform is delivered to: its sender (from the adapter), its gate and its concurrency. */
-export interface DeliveryLane {
-  readonly sender: ChatSender;
-  readonly gate: SendGate;
+export interface DeliveryLane extends SendPath {
   /** Deliveries under way at once on this platform (see `deliveryConcurrency`). */
   readonly concurrency: number;
 }
@@ -78,12 +70,6 @@ interface Job {
   readonly lane: DeliveryLane;
 }
 
-/** How sending one part ended, retries included. */
-type PartResult =
-  | Extract<SendOutcome, { kind: 'sent' | 'gone' | 'forbidden' | 'migrated' }>
-  | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'interrupted' };
-
 /**
  * The daily digest engine. Each {@link tick} finds the subscriptions due now (their local time at or
  * past `HH:MM`, no digest yet for their local date) and delivers each one:
@@ -91,7 +77,8 @@ type PartResult =
  * 1. **claim** it in the store for its local date (compare-and-set; the owner is this process);
  * 2. **select** its digest — the window ends at the tick's `now`, shared by the whole run — and
  *    **render** it once per (platform, digest key), shared by every chat with that key;
- * 3. **send** each part through the platform's gate (rate limits) and sender, answering outcomes:
+ * 3. **send** each part through the platform's gate (rate limits) and sender ({@link PartSender}
+ *    holds the retry policy), answering outcomes:
  *    `retryAfter` holds the whole gate and retries the part (bounded), `transient` retries with
  *    exponential backoff and jitter (bounded), `gone`/`forbidden` pause the subscription (telling the
  *    chat why when it can), `migrated` moves the subscription to the new chat and sends there;
@@ -99,8 +86,10 @@ type PartResult =
  *    to the window's end; nothing new → the day is done without a message; gave up → a failure is
  *    counted and the next tick tries again, resuming after the parts already sent.
  *
- * Exactly once: a day is marked done (`lastDigestDate`) only after its digest went out, and before
- * the next part of a multi-part digest is sent, the parts already sent are recorded. The lowdb store
+ * Exactly once: the claim, taken before the first send, keeps any other tick or worker off the
+ * digest while it goes out (the lowdb store voids a previous process's claims when it opens, so a
+ * crash strands nothing). A day is marked done (`lastDigestDate`) only after its digest went out,
+ * and before the next part of a multi-part digest is sent, the parts already sent are recorded. The lowdb store
  * journals each of these records synchronously, so a restart — even after `kill -9` — never repeats
  * a completed send. What a crash can duplicate is only what was in flight: a part the platform
  * accepted whose record was not yet written (at most one part per chat under way, so at most the
@@ -120,7 +109,7 @@ export class DeliveryEngine {
   readonly #lanes: DeliveryLanes;
   readonly #log: Logger;
   readonly #claims: Claims;
-  readonly #policy: RetryPolicy;
+  readonly #parts: PartSender;
   readonly #progressMs: number;
   readonly #stopTimeoutMs: number;
   readonly #abort = new AbortController();
@@ -138,11 +127,12 @@ export class DeliveryEngine {
     this.#lanes = options.lanes;
     this.#log = options.logger;
     this.#claims = new Claims(this.#store, this.owner, options.leaseMs ?? DEFAULT_CLAIM_LEASE_MS);
-    this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#progressMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     // Every delivery under way listens for shutdown (up to a lane's concurrency, 1,000 on Telegram).
     setMaxListeners(0, this.#abort.signal);
+    this.#parts = new PartSender(policy, this.#abort.signal, this.#log);
   }
 
   /**
@@ -316,7 +306,7 @@ export class DeliveryEngine {
     let next = Math.min(resume?.partsSent ?? 0, parts.length);
     // Each turn sends a part (next grows) or follows a moved chat (at most MAX_MIGRATIONS times).
     while (next < parts.length) {
-      const result = await this.#sendPart(current, lane, parts[next], digestNonce(current.key, date, next));
+      const result = await this.#parts.send(current, lane, parts[next], digestNonce(current.key, date, next));
       switch (result.kind) {
         case 'sent':
           next += 1;
@@ -344,7 +334,7 @@ export class DeliveryEngine {
             'paused',
           );
           this.#log.info({ key: current.key, reason: result.reason }, 'subscription paused');
-          if (result.kind === 'forbidden') await this.#notify(current, lane, result.reason);
+          if (result.kind === 'forbidden') await this.#parts.notify(current, lane, result.reason);
           return 'paused';
         case 'failed':
           this.#recorded(await this.#claims.failed(current, result.reason), current, 'failed');
@@ -360,63 +350,6 @@ export class DeliveryEngine {
     }
     this.#recorded(await this.#claims.sent(current, date, windowEnd, this.#clock.now()), current, 'sent');
     return 'sent';
-  }
-
-  /** Sends one part, waiting at the gate and retrying rate limits and transient failures (bounded). */
-  async #sendPart(sub: Subscription, lane: DeliveryLane, part: unknown, nonce: string): Promise<PartResult> {
-    const signal = this.#abort.signal;
-    let rateLimited = 0;
-    let transient = 0;
-    // Every attempt but the last counts against one of the two retry budgets.
-    const attempts = this.#policy.rateLimitRetries + this.#policy.transientRetries + 1;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      if ((await unlessAborted(lane.gate.acquire(sub.chat, sub.chatKind), signal)) === ABORTED) {
-        return { kind: 'interrupted' };
-      }
-      const outcome = await this.#send(lane, sub, part, nonce);
-      if (outcome.kind === 'retryAfter') {
-        lane.gate.backOff(outcome.seconds);
-        rateLimited += 1;
-        if (rateLimited > this.#policy.rateLimitRetries) {
-          return { kind: 'failed', reason: `rate limited ${rateLimited} times in a row` };
-        }
-        this.#log.debug({ key: sub.key, retryAfterSeconds: outcome.seconds }, 'rate limited; retrying');
-      } else if (outcome.kind === 'transient') {
-        transient += 1;
-        if (transient > this.#policy.transientRetries) {
-          return { kind: 'failed', reason: `${outcome.reason} (${transient} attempts)` };
-        }
-        const waitMs = backoffDelayMs(transient, this.#policy);
-        this.#log.debug({ key: sub.key, reason: outcome.reason, waitMs }, 'transient failure; retrying');
-        if (!(await sleep(waitMs, signal))) return { kind: 'interrupted' };
-      } else {
-        return outcome;
-      }
-    }
-    return { kind: 'failed', reason: 'too many retries' };
-  }
-
-  /** The sender's answer; a sender that throws (it should not) counts as a transient failure. */
-  async #send(lane: DeliveryLane, sub: Subscription, part: unknown, nonce: string): Promise<SendOutcome> {
-    try {
-      return await lane.sender.send(sub.chat, part, { nonce, kind: 'digest', chatKind: sub.chatKind });
-    } catch (e) {
-      this.#log.warn({ err: e, key: sub.key }, 'sender threw instead of returning an outcome');
-      return { kind: 'transient', reason: e instanceof Error ? e.message : String(e) };
-    }
-  }
-
-  /** Tells a chat why its digest stopped; best effort, its outcome is ignored. */
-  async #notify(sub: Subscription, lane: DeliveryLane, reason: string): Promise<void> {
-    try {
-      const [part] = lane.sender.render(pausedNotice(reason));
-      if (part === undefined) return;
-      if ((await unlessAborted(lane.gate.acquire(sub.chat, sub.chatKind), this.#abort.signal)) === ABORTED)
-        return;
-      await lane.sender.send(sub.chat, part, { kind: 'notice', chatKind: sub.chatKind });
-    } catch (e) {
-      this.#log.debug({ err: e, key: sub.key }, 'could not tell the chat why its digest was paused');
-    }
   }
 
   /** Logs a record the store refused because the claim was lost meanwhile (unsubscribed, taken over). */

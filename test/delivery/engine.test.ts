@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DIGEST_MAX_ITEMS } from '../../src/core/digest.js';
 import { DeliveryEngine } from '../../src/delivery/engine.js';
@@ -181,5 +183,43 @@ describe('delivery engine', () => {
     const run = await engine.tick();
     expect(engine.status()).toEqual({ lastTick: clock.now().toISOString() });
     expect(await engine.lastRun()).toEqual(run);
+  });
+});
+
+describe('delivery logs', () => {
+  it('logs one line per run and a progress line while a run is under way', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const slow = new FakeSender('telegram', { delayMs: 10 });
+    const { engine, store } = await makeDelivery({
+      senders: [slow],
+      concurrency: 1,
+      logger: pino({ level: 'info' }, stream),
+      engine: { progressIntervalMs: 20 },
+    });
+    for (let i = 0; i < 10; i++) await subscribe(store, `telegram:${i}`);
+    await subscribe(store, 'telegram:empty', { cursor: '2022-01-11T08:00:00.000Z' });
+    await engine.tick();
+    const progress = lines.filter((l) => l.msg === 'delivery run in progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]).toMatchObject({ due: 11 });
+    expect(progress[0]).toHaveProperty('done');
+    const finished = lines.filter((l) => l.msg === 'delivery run finished');
+    expect(finished).toHaveLength(1);
+    expect(finished[0]).toMatchObject({
+      level: 30,
+      due: 11,
+      sent: 10,
+      empty: 1,
+      failed: 0,
+      paused: 0,
+      renders: 1,
+    });
+    expect(typeof finished[0]?.seconds).toBe('number');
   });
 });
