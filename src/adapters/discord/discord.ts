@@ -57,7 +57,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const inFlight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    const done = () => inFlight.delete(work);
+    // Handlers catch their own failures; this only forgets the work, and never rejects.
+    work.then(done, done);
   };
   let accepting = false;
   const deferAfterMs = options.deferAfterMs ?? DEFER_AFTER_MS;

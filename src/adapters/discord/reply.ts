@@ -19,7 +19,7 @@ export function isEphemeral(doc: Doc): boolean {
   return doc.private === true || doc.tone === 'error';
 }
 
-function body(part: DiscordPayload): InteractionEditReplyOptions {
+function body(part: DiscordPayload): InteractionEditReplyOptions & InteractionReplyOptions {
   return {
     ...(part.content !== undefined && { content: part.content }),
     ...(part.embeds !== undefined && { embeds: [...part.embeds] }),
@@ -28,7 +28,9 @@ function body(part: DiscordPayload): InteractionEditReplyOptions {
 }
 
 function withFlags(part: DiscordPayload, ephemeral: boolean): InteractionReplyOptions {
-  return { ...body(part), ...(ephemeral && { flags: MessageFlags.Ephemeral }) } as InteractionReplyOptions;
+  const options: InteractionReplyOptions = body(part);
+  if (ephemeral) options.flags = MessageFlags.Ephemeral;
+  return options;
 }
 
 const SLOW = Symbol('slow');

@@ -20,6 +20,12 @@ describe('Discord reader commands (a real discord.js client against the fake)', 
     expect(h.adapter.isConnected()).toBe(true);
   });
 
+  it('stops cleanly: disconnected from the gateway, safe to stop twice', async () => {
+    await h.adapter.stop();
+    expect(h.adapter.isConnected()).toBe(false);
+    await h.adapter.stop();
+  });
+
   it('/help lists the commands and the topics', async () => {
     const answer = await h.command('help', 'member');
     expect(answer).toMatchObject({ kind: 'message', ephemeral: false, allowed_mentions: { parse: [] } });
