@@ -137,8 +137,9 @@ export class DeliveryEngine {
 
   /**
    * Delivers every digest due now; the scheduler calls it each minute, and anyone may call it on
-   * demand. Resolves to the run's record, or `undefined` when nothing was due (or the engine is
-   * stopping). A call during a run joins that run. Never rejects.
+   * demand. Resolves to the run's figures — kept in the store when anything was due — or `undefined`
+   * once the engine is stopping (or if the tick itself failed, which is logged). A call during a run
+   * joins that run. Never rejects.
    */
   tick(): Promise<DeliveryRun | undefined> {
     if (this.#abort.signal.aborted) return Promise.resolve(undefined);
@@ -189,11 +190,12 @@ export class DeliveryEngine {
     const now = this.#clock.now();
     this.#lastTick = now;
     const jobs = this.#due(await this.#store.listSubscriptions(), now);
-    if (jobs.length === 0) {
-      this.#log.debug({ at: now.toISOString() }, 'delivery tick: nothing due');
-      return undefined;
-    }
     const tally = new RunTally(randomUUID(), jobs.length, now);
+    if (jobs.length === 0) {
+      // Not kept: a record a minute would push the runs that did something out of `/stats`.
+      this.#log.debug({ at: now.toISOString() }, 'delivery tick: nothing due');
+      return tally.toRun();
+    }
     this.#tally = tally;
     const cache = new DigestCache(this.#digests, this.#views);
     this.#log.info({ runId: tally.id, due: jobs.length }, 'delivery run started');

@@ -43,7 +43,7 @@ describe('the app runs delivery', () => {
     expect(output()).toContain('YOUR BRIEFCAST DIGEST');
     expect(output()).toContain('Phantabear');
     expect(await store.getSubscription('console:local')).toMatchObject({ lastDigestDate: '2022-01-11' });
-    expect(await app.delivery.tick()).toBeUndefined();
+    expect(await app.delivery.tick()).toMatchObject({ due: 0, sent: 0 });
     expect(await app.newsroom.stats().then((d) => JSON.stringify(d))).toContain('1 due, 1 sent');
     await app.stop();
     expect(app.scheduler.running).toBe(false);

@@ -65,7 +65,7 @@ describe('send outcomes', () => {
       stats: { lastError: 'bot was blocked by the user' },
     });
     expect(sub?.claim).toBeUndefined();
-    expect(await engine.tick()).toBeUndefined();
+    expect(await engine.tick()).toMatchObject({ due: 0, sent: 0 });
   });
 
   it('pauses a subscription the bot may not post to, and tells the chat why', async () => {
