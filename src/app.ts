@@ -2,6 +2,8 @@ import type { Readable, Writable } from 'node:stream';
 import { commands } from '../commands/index.js';
 import type { Adapter } from './adapters/adapter.js';
 import { ConsoleAdapter } from './adapters/console/console.js';
+import { createDiscordAdapter } from './adapters/discord/discord.js';
+import { createTelegramAdapter } from './adapters/telegram/telegram.js';
 import type { Config } from './config.js';
 import type { Platform } from './core/chat.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -99,6 +101,26 @@ export async function startApp(deps: AppDeps): Promise<App> {
           'Briefcast console — a local chat on the sample briefing; you are an editor. Type /help. (Set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN in .env to connect a platform.)',
         onEnd: endApp,
       }),
+    );
+  }
+
+  if (config.telegram) {
+    adapters.push(
+      createTelegramAdapter({
+        dispatcher,
+        newsroom,
+        logger,
+        config: config.telegram,
+        gate: gates.telegram,
+        now: () => clock.now(),
+        editorIds: config.adminTelegramIds,
+      }),
+    );
+  }
+
+  if (config.discord) {
+    adapters.push(
+      createDiscordAdapter({ dispatcher, newsroom, logger, config: config.discord, now: () => clock.now() }),
     );
   }
 

@@ -107,6 +107,7 @@ export function nextDelivery(sub: Subscription, now: Date): Date | undefined {
   if (sub.status !== 'active') return undefined;
   if (isDue(sub, now)) return now;
   const today = localDate(now, sub.timezone);
+  // biome-ignore lint/complexity/useMathMinMax: these are YYYY-MM-DD strings, not numbers.
   let date = sub.startDate > today ? sub.startDate : today;
   if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= date) date = shiftDate(sub.lastDigestDate, 1);
   // A DST gap can put today's HH:MM before now; the loop then moves to tomorrow (at most twice).
