@@ -1,12 +1,23 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { UserRef } from '../core/chat.js';
 import { type ItemDraft, validateDraft } from '../core/items.js';
 import type { ItemStore } from '../core/store.js';
 import { parseTopics, type TopicCatalog } from '../core/topics.js';
 
-/** Where the topics and the sample briefing live, relative to the project. */
-export const TOPICS_FILE = new URL('../../data/topics.json', import.meta.url);
-export const SAMPLE_FILE = new URL('../../data/sample-briefing.json', import.meta.url);
+/** The project's folder: the nearest one above this file holding `package.json` (works from `src/` and `dist/`). */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  // Bounded by the depth of the path: each turn moves one folder up until the root.
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+/** Where the topics and the sample briefing live. */
+export const TOPICS_FILE = path.join(projectRoot(), 'data', 'topics.json');
+export const SAMPLE_FILE = path.join(projectRoot(), 'data', 'sample-briefing.json');
 
 async function readJson(file: URL | string, what: string): Promise<unknown> {
   let text: string;
