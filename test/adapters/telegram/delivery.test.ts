@@ -4,6 +4,7 @@ import type { Subscription } from '../../../src/core/subscription.js';
 import { DeliveryEngine } from '../../../src/delivery/engine.js';
 import { silentLogger } from '../../../src/log.js';
 import type { Failure } from '../../fakes/telegram-api.js';
+import { subscriptionFor } from '../../helpers/fixtures.js';
 import { type Bot, RecordingGate, startBot } from './harness.js';
 
 function subscription(id: number, chatKind: ChatKind = 'group', thread?: number): Subscription {
@@ -12,20 +13,7 @@ function subscription(id: number, chatKind: ChatKind = 'group', thread?: number)
     id: String(id),
     ...(thread !== undefined && { thread: String(thread) }),
   };
-  return {
-    key: thread === undefined ? `telegram:${id}` : `telegram:${id}#${thread}`,
-    chat,
-    chatKind,
-    topics: [],
-    time: '08:00',
-    timezone: 'UTC',
-    status: 'active',
-    createdBy: { platform: 'telegram', id: '1', name: 'A' },
-    createdAt: '2022-01-10T00:00:00.000Z',
-    updatedAt: '2022-01-10T00:00:00.000Z',
-    startDate: '2022-01-10',
-    stats: { sent: 0, failed: 0 },
-  };
+  return subscriptionFor(chat, { chatKind });
 }
 
 /**

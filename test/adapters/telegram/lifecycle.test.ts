@@ -8,6 +8,7 @@ import type { Doc } from '../../../src/core/document.js';
 import type { Subscription } from '../../../src/core/subscription.js';
 import { silentLogger } from '../../../src/log.js';
 import { MemoryStore } from '../../../src/store/memory.js';
+import { subscriptionFor } from '../../helpers/fixtures.js';
 import { type Bot, startBot } from './harness.js';
 
 /** A dispatcher that fails outside its own error handling, as a bug in an adapter's path would. */
@@ -31,20 +32,7 @@ class FailingStore extends MemoryStore {
 }
 
 function subscription(chat: ChatRef, chatKind: Subscription['chatKind'] = 'group'): Subscription {
-  return {
-    key: chat.thread ? `telegram:${chat.id}#${chat.thread}` : `telegram:${chat.id}`,
-    chat,
-    chatKind,
-    topics: [],
-    time: '08:00',
-    timezone: 'UTC',
-    status: 'active',
-    createdBy: { platform: 'telegram', id: '1', name: 'A' },
-    createdAt: '2022-01-10T00:00:00.000Z',
-    updatedAt: '2022-01-10T00:00:00.000Z',
-    startDate: '2022-01-10',
-    stats: { sent: 0, failed: 0 },
-  };
+  return subscriptionFor(chat, { chatKind });
 }
 
 async function freePort(): Promise<number> {

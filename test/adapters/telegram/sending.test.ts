@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatRef } from '../../../src/core/chat.js';
 import type { Subscription } from '../../../src/core/subscription.js';
 import type { Failure } from '../../fakes/telegram-api.js';
+import { subscriptionFor } from '../../helpers/fixtures.js';
 import { type Bot, RecordingGate, startBot } from './harness.js';
 
 const CHAT_ID = -100500;
@@ -19,20 +20,7 @@ async function closedPort(): Promise<number> {
 }
 
 function subscription(at: ChatRef): Subscription {
-  return {
-    key: at.thread ? `telegram:${at.id}#${at.thread}` : `telegram:${at.id}`,
-    chat: at,
-    chatKind: 'group',
-    topics: [],
-    time: '08:00',
-    timezone: 'UTC',
-    status: 'active',
-    createdBy: { platform: 'telegram', id: '1', name: 'A' },
-    createdAt: '2022-01-10T00:00:00.000Z',
-    updatedAt: '2022-01-10T00:00:00.000Z',
-    startDate: '2022-01-10',
-    stats: { sent: 0, failed: 0 },
-  };
+  return subscriptionFor(at, { chatKind: 'group' });
 }
 
 describe('Telegram sends', () => {
