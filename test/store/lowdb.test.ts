@@ -1,30 +1,41 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
-import { LowdbStore, StoreError } from '../../src/store/lowdb.js';
+import { StoreLayout } from '../../src/store/layout.js';
+import { LowdbStore, type LowdbStoreOptions, StoreError } from '../../src/store/lowdb.js';
 import { sampleSub } from '../helpers/fixtures.js';
 
 const author = { platform: 'console', id: 'e', name: 'Editor' } as const;
-const item = (n: number) => ({
-  topic: 'mining',
-  headline: `Item ${n}`,
-  body: '链上 body',
-  author,
-  publishedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
-  updatedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
-});
+/** Item `n`, published `n` minutes into 2026 — or into `month` (`YYYY-MM`) when given. */
+const item = (n: number, month = '2026-01') => {
+  const at = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)) - 1, 1, 0, n)).toISOString();
+  return {
+    topic: 'mining',
+    headline: `Item ${n}`,
+    body: '链上 body',
+    author,
+    publishedAt: at,
+    updatedAt: at,
+  };
+};
 
 let dir: string;
 let file: string;
+let layout: StoreLayout;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'briefcast-store-'));
   file = path.join(dir, 'db.json');
+  layout = new StoreLayout(file);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const open = (writeDelayMs = 50) => LowdbStore.open(file, { logger: silentLogger, writeDelayMs });
+const open = (writeDelayMs = 50, more: Partial<LowdbStoreOptions> = {}) =>
+  LowdbStore.open(file, { logger: silentLogger, writeDelayMs, shards: 4, ...more });
+const journals = () => readdirSync(dir).filter((f) => f.includes('.journal.'));
+const journalText = () => journals().map((f) => readFileSync(path.join(dir, f), 'utf8'));
+const json = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
 
 describe('LowdbStore', () => {
   it('keeps data across a restart', async () => {
@@ -37,47 +48,90 @@ describe('LowdbStore', () => {
     expect(await again.getSubscription('telegram:1')).toMatchObject({ status: 'active' });
     expect((await again.addItem(item(2))).id).toBe(2);
     await again.close();
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ schema: 1, nextItemId: 3 });
+    expect(json(file)).toMatchObject({ schema: 2, nextItemId: 3, months: ['2026-01'], indexFile: true });
+    expect(json(layout.month('2026-01')).items).toHaveLength(2);
+    expect(journals()).toEqual([]);
   });
 
-  it('writes a burst of changes as one write of the data file', async () => {
+  it('writes a burst of changes in one checkpoint, after the write delay', async () => {
     const store = await open(100);
     for (let i = 1; i <= 200; i++) await store.saveSubscription(sampleSub(`telegram:${i}`));
-    // Nothing written yet: the batch is waiting for its delay.
+    // Nothing written yet: the batch is waiting for its delay; the journal has every change.
     expect(store.writes).toBe(0);
     expect(() => readFileSync(file, 'utf8')).toThrow();
+    expect(journalText().join('').trim().split('\n')).toHaveLength(200);
     await store.flush();
     await store.flush();
     expect(store.writes).toBe(1);
-    expect(JSON.parse(readFileSync(file, 'utf8')).subscriptions).toHaveLength(200);
+    const shards = json(file).shardFiles as number[];
+    const subs = shards.flatMap((n) => json(layout.shard(n)).subscriptions);
+    expect(subs).toHaveLength(200);
     await store.close();
   });
 
-  it('loses no change when the process dies before the batch is written (journal replay)', async () => {
+  it('rewrites only the shards whose subscriptions changed', async () => {
+    const store = await open();
+    for (let i = 1; i <= 40; i++) await store.saveSubscription(sampleSub(`telegram:${i}`));
+    await store.flush();
+    // lowdb replaces a file by renaming a new one over it: a rewritten file has a new inode.
+    const inodes = () => [0, 1, 2, 3].map((n) => statSync(layout.shard(n)).ino);
+    const before = inodes();
+    await store.saveSubscription(sampleSub('telegram:7', { time: '09:00' }));
+    await store.flush();
+    const after = inodes();
+    expect(after.filter((ino, n) => ino !== before[n])).toHaveLength(1);
+    await store.close();
+  });
+
+  it('loses no change when the process dies before a checkpoint (journal replay)', async () => {
     const store = await open(60_000);
     await store.addItem(item(1));
     await store.saveSubscription(sampleSub());
     await store.finishDelivery('telegram:1', 'nobody', { lastDigestDate: 'x' }); // no claim: not recorded
     // Simulate kill -9: no flush, no close. The journal already holds every change.
-    const journal = readFileSync(`${file}.journal`, 'utf8').trim().split('\n');
-    expect(journal).toHaveLength(2);
+    expect(journalText().join('').trim().split('\n')).toHaveLength(2);
     const reopened = await open();
     expect((await reopened.getItem(1))?.headline).toBe('Item 1');
     expect(await reopened.getSubscription('telegram:1')).toBeDefined();
     await reopened.close();
-    expect(readFileSync(`${file}.journal`, 'utf8')).toBe('');
+    expect(journals()).toEqual([]);
   });
 
-  it('ignores a half-written last journal line', async () => {
+  it('ignores a half-written last journal line, and appends after a crash to a segment of its own', async () => {
     const store = await open(60_000);
     await store.addItem(item(1));
-    writeFileSync(`${file}.journal`, `${readFileSync(`${file}.journal`, 'utf8')}{"seq":2,"chan`);
+    const [segment] = journals();
+    writeFileSync(path.join(dir, segment!), `${journalText()[0]}{"seq":2,"chan`);
+    const reopened = await open(60_000);
+    expect((await reopened.getItem(1))?.headline).toBe('Item 1');
+    await reopened.addItem(item(2));
+    expect(journals()).toHaveLength(2);
+    const third = await open();
+    expect((await third.getItem(2))?.headline).toBe('Item 2');
+    await third.close();
+  });
+
+  it('replays the journal over files a failed checkpoint left half written', async () => {
+    const store = await open(60_000);
+    for (let i = 1; i <= 20; i++) await store.saveSubscription(sampleSub(`telegram:${i}`));
+    await store.flush();
+    for (let i = 1; i <= 20; i++) await store.saveSubscription(sampleSub(`telegram:${i}`, { time: '10:00' }));
+    await store.addItem(item(1));
+    // lowdb writes `.<name>.tmp` first; a folder in its place makes that one write fail.
+    const blocker = path.join(dir, `.${path.basename(layout.month('2026-01'))}.tmp`);
+    mkdirSync(blocker);
+    await expect(store.flush()).rejects.toThrow();
+    expect(json(file).seq).toBe(20);
+    // Shards were written, the month and manifest were not; then the process dies.
+    rmSync(blocker, { recursive: true });
     const reopened = await open();
+    const subs = await reopened.listSubscriptions();
+    expect(subs.filter((s) => s.time === '10:00')).toHaveLength(20);
     expect((await reopened.getItem(1))?.headline).toBe('Item 1');
     await reopened.close();
   });
 
-  it('releases delivery claims left by a previous process', async () => {
+  it('releases delivery claims left by a previous process, and never writes a claim to a file', async () => {
     const store = await open();
     await store.saveSubscription(sampleSub());
     await store.claimDelivery(
@@ -85,32 +139,141 @@ describe('LowdbStore', () => {
       { date: '2026-11-29', owner: 'dead', expiresAt: '2999-01-01T00:00:00.000Z' },
       '2026-11-29T08:00:00.000Z',
     );
+    await store.recordProgress('telegram:1', 'dead', {
+      date: '2026-11-29',
+      upTo: '2026-11-29T08:00:00.000Z',
+      partsSent: 1,
+    });
     await store.close();
+    const shards = json(file).shardFiles as number[];
+    expect(shards.flatMap((n) => json(layout.shard(n)).subscriptions)[0]).not.toHaveProperty('claim');
     const reopened = await open();
-    expect((await reopened.getSubscription('telegram:1'))?.claim).toBeUndefined();
+    const sub = await reopened.getSubscription('telegram:1');
+    expect(sub?.claim).toBeUndefined();
+    expect(sub?.progress?.partsSent).toBe(1);
     await reopened.close();
   });
 
+  it('refuses calls that change data once closed', async () => {
+    const store = await open();
+    await store.close();
+    await expect(store.saveSubscription(sampleSub())).rejects.toThrow(StoreError);
+  });
+});
+
+describe('LowdbStore items by month', () => {
+  it('keeps the newest months in memory and reads older ones when a query reaches them', async () => {
+    const store = await open(50, { hotMonths: 1, cachedMonths: 1 });
+    const months = ['2025-10', '2025-11', '2025-12', '2026-01'];
+    for (const [n, month] of months.entries()) {
+      await store.addItem(item(n + 1, month));
+      await store.addItem({ ...item(n + 10, month), topic: 'nft' });
+    }
+    await store.close();
+    const again = await open(50, { hotMonths: 1, cachedMonths: 1 });
+    expect(again.monthsInMemory).toEqual(['2026-01']);
+    const page = await again.queryItems({ topics: ['mining'] });
+    expect(page.items.map((i) => i.headline)).toEqual(['Item 4', 'Item 3', 'Item 2', 'Item 1']);
+    // The hot month stays; of the older ones only the most recently used one does.
+    expect(again.monthsInMemory).toEqual(['2025-10', '2026-01']);
+    expect(await again.topicStats()).toEqual({
+      mining: { count: 4, latest: item(4, '2026-01').publishedAt },
+      nft: { count: 4, latest: item(13, '2026-01').publishedAt },
+    });
+    await again.close();
+  });
+
+  it('edits and deletes an item in a month not in memory, and keeps that across a restart', async () => {
+    const store = await open(50, { hotMonths: 1, cachedMonths: 0 });
+    const old = await store.addItem(item(1, '2025-06'));
+    const gone = await store.addItem(item(2, '2025-06'));
+    await store.addItem(item(3, '2026-01'));
+    await store.close();
+    const again = await open(50, { hotMonths: 1, cachedMonths: 0 });
+    expect(again.monthsInMemory).toEqual(['2026-01']);
+    expect(await again.replaceItem({ ...old, headline: 'Edited' })).toBe(true);
+    expect((await again.deleteItem(gone.id))?.headline).toBe('Item 2');
+    await again.close();
+    const third = await open(50, { hotMonths: 1, cachedMonths: 0 });
+    expect((await third.getItem(old.id))?.headline).toBe('Edited');
+    expect(await third.getItem(gone.id)).toBeUndefined();
+    expect((await third.queryItems({})).total).toBe(2);
+    await third.close();
+  });
+
+  it('gives concurrent posts distinct ids', async () => {
+    const store = await open();
+    const items = await Promise.all(
+      [1, 2, 3].map((n) => store.addItem(item(n, n === 2 ? '2025-01' : '2026-01'))),
+    );
+    expect(items.map((i) => i.id).sort()).toEqual([1, 2, 3]);
+    await store.close();
+  });
+});
+
+describe('LowdbStore refuses files it cannot use', () => {
   it.each([
-    ['truncated JSON', '{"schema":1,"items":[', /is not valid JSON/],
+    ['truncated JSON', '{"schema":2,"items":[', /is not valid JSON/],
     ['an empty file', '', /is not valid JSON/],
     ['another program’s JSON', '{"hello":"world"}', /is not a Briefcast data file/],
-    [
-      'a newer schema',
-      '{"schema":2,"seq":0,"nextItemId":1,"items":[],"subscriptions":[],"runs":[]}',
-      /schema version 2/,
-    ],
-  ])('refuses %s, naming the file, and leaves it exactly as it was', async (_what, content, message) => {
-    writeFileSync(file, content);
+    ['JSON null', 'null', /is not a Briefcast data file/],
+    ['a newer schema', '{"schema":3,"seq":0}', /schema version 3/],
+  ])(
+    'refuses a manifest with %s, naming the file, and leaves it exactly as it was',
+    async (_what, content, message) => {
+      writeFileSync(file, content);
+      const error = await open().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).toContain(file);
+      expect(readFileSync(file, 'utf8')).toBe(content);
+    },
+  );
+
+  it.each([
+    ['a shard', () => layout.shard(json(file).shardFiles[0])],
+    ['the item index', () => layout.index],
+    ['a hot month', () => layout.month('2026-01')],
+  ])('refuses a corrupt file of %s, naming it, and leaves every file as it was', async (_what, which) => {
+    const store = await open();
+    await store.saveSubscription(sampleSub());
+    await store.addItem(item(1));
+    await store.close();
+    const broken = which();
+    writeFileSync(broken, '{"schema":2,');
+    const manifest = readFileSync(file, 'utf8');
     const error = await open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
-    expect((error as Error).message).toMatch(message);
-    expect((error as Error).message).toContain(file);
-    expect(readFileSync(file, 'utf8')).toBe(content);
+    expect((error as Error).message).toContain(broken);
+    expect((error as Error).message).toMatch(/not valid JSON/);
+    expect(readFileSync(broken, 'utf8')).toBe('{"schema":2,');
+    expect(readFileSync(file, 'utf8')).toBe(manifest);
+  });
+
+  it('refuses a store whose listed file is missing', async () => {
+    const store = await open();
+    await store.addItem(item(1, '2025-01'));
+    await store.addItem(item(2, '2026-01'));
+    await store.close();
+    rmSync(layout.month('2025-01'));
+    await expect(open()).rejects.toThrow(`${layout.month('2025-01')}, listed in ${file}, is missing`);
+  });
+
+  it('names a corrupt older month when a query first reaches it, and leaves it as it was', async () => {
+    const store = await open(50, { hotMonths: 1 });
+    await store.addItem(item(1, '2025-01'));
+    await store.addItem(item(2, '2026-01'));
+    await store.close();
+    writeFileSync(layout.month('2025-01'), 'garbage');
+    const again = await open(50, { hotMonths: 1 });
+    expect((await again.getItem(2))?.headline).toBe('Item 2');
+    await expect(again.getItem(1)).rejects.toThrow(layout.month('2025-01'));
+    expect(readFileSync(layout.month('2025-01'), 'utf8')).toBe('garbage');
+    await again.close();
   });
 
   it('refuses a corrupt journal line in the middle', async () => {
-    writeFileSync(`${file}.journal`, 'garbage\n{"seq":1}\n');
+    writeFileSync(layout.journal(1), 'garbage\n{"seq":1}\n');
     await expect(open()).rejects.toThrow(/line 1 is corrupt/);
   });
 });

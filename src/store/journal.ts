@@ -1,0 +1,204 @@
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import type { Logger } from '../log.js';
+import { StoreError } from './json-file.js';
+import type { StoreLayout } from './layout.js';
+import type { Change } from './memory.js';
+
+/** One journalled change and its sequence number (increasing across the store's life). */
+export interface JournalEntry {
+  readonly seq: number;
+  readonly change: Change;
+}
+
+/** A journal file and the last sequence number in it (0 when it holds none). */
+interface Segment {
+  readonly path: string;
+  lastSeq: number;
+}
+
+function isEntry(value: unknown): value is JournalEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.seq === 'number' &&
+    typeof v.change === 'object' &&
+    v.change !== null &&
+    typeof (v.change as Record<string, unknown>).op === 'string'
+  );
+}
+
+/**
+ * The write-ahead journal: every change is appended as one JSON line, synchronously, before the store
+ * call that made it returns — so a change the caller saw recorded survives `kill -9` (it is in the
+ * operating system's hands; like lowdb's own writes, it is not fsynced against power loss).
+ *
+ * The journal is a series of segment files. Each checkpoint of the store starts a new segment
+ * ({@link rotate}) and, once every file is written, deletes the segments it folded in ({@link drop}).
+ * Each process appends to segments of its own, never to one a crash may have left with a
+ * half-written last line — that line is ignored when the segment is replayed.
+ *
+ * Appending synchronously costs about 6 µs per change here (serialising included), so a fan-out at
+ * 1,000 outcomes a second spends about 6 ms a second on it; buffering lines for a group commit would
+ * save little and make "recorded" wait for the next turn of the event loop.
+ */
+export class Journal {
+  readonly #layout: StoreLayout;
+  readonly #log: Logger;
+  /** Segments no longer appended to, oldest first, until a checkpoint holds what they hold. */
+  readonly #sealed: Segment[];
+  #active: Segment;
+  #activeNumber: number;
+  #fd: number | undefined;
+
+  private constructor(layout: StoreLayout, logger: Logger, sealed: Segment[], lastNumber: number) {
+    this.#layout = layout;
+    this.#log = logger;
+    this.#sealed = sealed;
+    this.#activeNumber = lastNumber + 1;
+    this.#active = { path: layout.journal(this.#activeNumber), lastSeq: 0 };
+  }
+
+  /**
+   * Replays the journal: calls `apply` for every entry after `afterSeq`, oldest first — the schema-1
+   * journal (if any) first, then the segments by number — and returns the journal, ready to append to
+   * a new segment, with the last sequence number seen.
+   * @throws StoreError naming the file and line when a line other than a segment's last is not an entry
+   */
+  static async open(
+    layout: StoreLayout,
+    afterSeq: number,
+    apply: (entry: JournalEntry) => void | Promise<void>,
+    logger: Logger,
+  ): Promise<{ journal: Journal; lastSeq: number; replayed: number }> {
+    const numbers = (await readdir(layout.dir))
+      .map((name) => layout.journalNumber(name))
+      .filter((n): n is number => n !== undefined)
+      .sort((a, b) => a - b);
+    const files = [layout.legacyJournal, ...numbers.map((n) => layout.journal(n))];
+    const sealed: Segment[] = [];
+    let lastSeq = afterSeq;
+    let replayed = 0;
+    for (const file of files) {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw new StoreError(
+          `Journal ${file} cannot be read (${(e as Error).message}). It was left untouched.`,
+        );
+      }
+      const segment: Segment = { path: file, lastSeq: 0 };
+      // Every whole line ends in a newline; a crash mid-append leaves a partial last one, dropped here.
+      const lines = text.split('\n');
+      lines.pop();
+      for (const [n, line] of lines.entries()) {
+        if (line === '') continue;
+        let entry: unknown;
+        try {
+          entry = JSON.parse(line);
+        } catch {
+          entry = undefined;
+        }
+        if (!isEntry(entry)) {
+          throw new StoreError(`Journal ${file} line ${n + 1} is corrupt. It was left untouched.`);
+        }
+        segment.lastSeq = Math.max(segment.lastSeq, entry.seq);
+        if (entry.seq <= lastSeq) continue;
+        await apply(entry);
+        lastSeq = entry.seq;
+        replayed++;
+      }
+      sealed.push(segment);
+    }
+    return { journal: new Journal(layout, logger, sealed, numbers.at(-1) ?? 0), lastSeq, replayed };
+  }
+
+  /**
+   * Appends one change. A failure is logged, not thrown: the change is in memory and reaches the
+   * files with the next checkpoint that succeeds; only a crash before that would lose it.
+   */
+  append(seq: number, change: Change): void {
+    const line = `${JSON.stringify({ seq, change })}\n`;
+    try {
+      this.#fd ??= openSync(this.#active.path, 'a');
+      const written = writeSync(this.#fd, line);
+      if (written !== Buffer.byteLength(line)) throw new Error(`short write (${written} bytes)`);
+      this.#active.lastSeq = seq;
+    } catch (e) {
+      this.#log.error({ err: e, file: this.#active.path }, 'could not append to the journal');
+      // A partial line must stay the last line of its segment: later changes go to a new one.
+      if (this.#fd !== undefined) this.#seal();
+    }
+  }
+
+  /**
+   * Starts a new segment for the changes to come, so the ones so far can be dropped once a checkpoint
+   * holds them. When the new segment cannot be made (a read-only folder), appending goes on in the
+   * current one and it is dropped by a later checkpoint.
+   */
+  rotate(): void {
+    if (this.#fd === undefined) return;
+    const next = this.#layout.journal(this.#activeNumber + 1);
+    let fd: number;
+    try {
+      fd = openSync(next, 'a');
+    } catch (e) {
+      this.#log.warn(
+        { err: e, file: next },
+        'could not start a new journal segment; appending to the current one',
+      );
+      return;
+    }
+    this.#seal();
+    this.#fd = fd;
+  }
+
+  /** Deletes the sealed segments whose every change is at or before `seq` (what the files now hold). */
+  drop(seq: number): void {
+    for (let i = this.#sealed.length - 1; i >= 0; i--) {
+      const segment = this.#sealed[i]!;
+      if (segment.lastSeq > seq) continue;
+      try {
+        unlinkSync(segment.path);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+          // Kept: replaying changes the files already hold is harmless, and a later checkpoint retries.
+          this.#log.warn({ err: e, file: segment.path }, 'could not delete a folded journal segment');
+          continue;
+        }
+      }
+      this.#sealed.splice(i, 1);
+    }
+  }
+
+  /** Closes the active segment, deleting it when nothing was appended to it. */
+  close(): void {
+    if (this.#fd === undefined) return;
+    this.#closeFd();
+    if (this.#active.lastSeq > 0) return;
+    try {
+      unlinkSync(this.#active.path);
+    } catch {
+      // An empty segment left behind is harmless: replaying it does nothing.
+    }
+  }
+
+  #closeFd(): void {
+    if (this.#fd === undefined) return;
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // Already unusable; nothing more to do.
+    }
+    this.#fd = undefined;
+  }
+
+  #seal(): void {
+    this.#closeFd();
+    this.#sealed.push(this.#active);
+    this.#activeNumber += 1;
+    this.#active = { path: this.#layout.journal(this.#activeNumber), lastSeq: 0 };
+  }
+}

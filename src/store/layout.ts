@@ -1,0 +1,188 @@
+import path from 'node:path';
+import type { Item } from '../core/items.js';
+import type { DeliveryRun } from '../core/store.js';
+import type { Subscription } from '../core/subscription.js';
+
+/**
+ * The files of the lowdb store, all beside `DATABASE_FILE` (here `data/db.json`):
+ *
+ * | file | holds | written |
+ * | --- | --- | --- |
+ * | `db.json` | the manifest: schema, journal position, next item id, which files belong, the last runs | last in every checkpoint — its commit point |
+ * | `db.subscriptions.NN.json` | the subscriptions whose key hashes to shard NN | when one of them changed |
+ * | `db.items.YYYY-MM.json` | the items published in that month (UTC) | when one of them changed |
+ * | `db.items.index.json` | id, topic and publication instant of every item, in time order | when an item changed |
+ * | `db.journal.N.jsonl` | every change since the files were last written, one JSON line each | before each call returns |
+ */
+
+/** The format version of the manifest and every file it lists. Version 1 was one file holding everything. */
+export const SCHEMA_VERSION = 2;
+/** Subscription shards of a new store: 100,000 subscriptions make shards of about 800 kB. */
+export const DEFAULT_SHARDS = 64;
+
+/** An item's month, `YYYY-MM` (UTC), which names its file. */
+export function monthOf(publishedAt: string): string {
+  return publishedAt.slice(0, 7);
+}
+
+/** The manifest: the file at `DATABASE_FILE`. */
+export interface Manifest {
+  readonly schema: typeof SCHEMA_VERSION;
+  /** The last journalled change the listed files are known to hold; replay starts after it. */
+  readonly seq: number;
+  readonly nextItemId: number;
+  /** How many subscription shards (fixed when the store is made). */
+  readonly shards: number;
+  /** The shards that have a file. */
+  readonly shardFiles: readonly number[];
+  /** The months that have a file (`YYYY-MM`). */
+  readonly months: readonly string[];
+  /** Whether the item index file exists. */
+  readonly indexFile: boolean;
+  readonly runs: readonly DeliveryRun[];
+}
+
+/** A subscription shard file. */
+export interface ShardFile {
+  readonly schema: typeof SCHEMA_VERSION;
+  readonly shard: number;
+  readonly subscriptions: readonly Subscription[];
+}
+
+/** A month file. */
+export interface MonthFile {
+  readonly schema: typeof SCHEMA_VERSION;
+  readonly month: string;
+  readonly items: readonly Item[];
+}
+
+/** One entry of the item index: `[id, topic, publishedAt]`. */
+export type IndexRow = readonly [number, string, string];
+
+/** The item index file. */
+export interface IndexFile {
+  readonly schema: typeof SCHEMA_VERSION;
+  /** In time order. */
+  readonly items: readonly IndexRow[];
+}
+
+/** Where each file of a store whose manifest is `file` lives. */
+export class StoreLayout {
+  /** The manifest (`DATABASE_FILE`). */
+  readonly manifest: string;
+  readonly dir: string;
+  /** `DATABASE_FILE` without `.json`: the other files' common prefix. */
+  readonly #base: string;
+
+  constructor(file: string) {
+    this.manifest = file;
+    this.dir = path.dirname(file);
+    this.#base = file.endsWith('.json') ? file.slice(0, -'.json'.length) : file;
+  }
+
+  shard(n: number): string {
+    return `${this.#base}.subscriptions.${String(n).padStart(2, '0')}.json`;
+  }
+
+  month(month: string): string {
+    return `${this.#base}.items.${month}.json`;
+  }
+
+  get index(): string {
+    return `${this.#base}.items.index.json`;
+  }
+
+  /** Journal segment `n` (numbered from 1, one or more per run of the process). */
+  journal(n: number): string {
+    return `${this.#base}.journal.${n}.jsonl`;
+  }
+
+  /** The schema-1 journal, read once when a version-1 file is converted. */
+  get legacyJournal(): string {
+    return `${this.manifest}.journal`;
+  }
+
+  /** The copy of a version-1 file kept when it is converted. */
+  get legacyBackup(): string {
+    return `${this.manifest}.v1`;
+  }
+
+  /** The journal segment number in a file name of this store's folder, or `undefined`. */
+  journalNumber(name: string): number | undefined {
+    const prefix = `${path.basename(this.#base)}.journal.`;
+    if (!name.startsWith(prefix) || !name.endsWith('.jsonl')) return undefined;
+    const n = Number(name.slice(prefix.length, -'.jsonl'.length));
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The schema version of parsed JSON, when it looks like one of our files. */
+export function schemaOf(value: unknown): number | undefined {
+  return isObject(value) && typeof value.schema === 'number' ? value.schema : undefined;
+}
+
+/** Whether parsed JSON is a version-2 manifest. */
+export function isManifest(v: unknown): v is Manifest {
+  return (
+    isObject(v) &&
+    v.schema === SCHEMA_VERSION &&
+    isCount(v.seq) &&
+    isCount(v.nextItemId) &&
+    isCount(v.shards) &&
+    (v.shards as number) > 0 &&
+    Array.isArray(v.shardFiles) &&
+    v.shardFiles.every((n) => isCount(n) && n < (v.shards as number)) &&
+    Array.isArray(v.months) &&
+    v.months.every((m) => typeof m === 'string' && /^\d{4}-\d{2}$/.test(m)) &&
+    typeof v.indexFile === 'boolean' &&
+    Array.isArray(v.runs)
+  );
+}
+
+/** Whether parsed JSON is shard `n`'s file. */
+export function isShardFile(v: unknown, n: number): v is ShardFile {
+  return (
+    isObject(v) &&
+    v.schema === SCHEMA_VERSION &&
+    v.shard === n &&
+    Array.isArray(v.subscriptions) &&
+    v.subscriptions.every((s) => isObject(s) && typeof s.key === 'string')
+  );
+}
+
+/** Whether parsed JSON is `month`'s file. */
+export function isMonthFile(v: unknown, month: string): v is MonthFile {
+  return (
+    isObject(v) &&
+    v.schema === SCHEMA_VERSION &&
+    v.month === month &&
+    Array.isArray(v.items) &&
+    v.items.every(
+      (i) =>
+        isObject(i) &&
+        typeof i.id === 'number' &&
+        typeof i.publishedAt === 'string' &&
+        monthOf(i.publishedAt) === month,
+    )
+  );
+}
+
+/** Whether parsed JSON is the item index file. */
+export function isIndexFile(v: unknown): v is IndexFile {
+  return (
+    isObject(v) &&
+    v.schema === SCHEMA_VERSION &&
+    Array.isArray(v.items) &&
+    v.items.every(
+      (r) =>
+        Array.isArray(r) &&
+        r.length === 3 &&
+        typeof r[0] === 'number' &&
+        typeof r[1] === 'string' &&
+        typeof r[2] === 'string',
+    )
+  );
+}
