@@ -22,6 +22,7 @@ import {
 import { renderTelegram } from './render.js';
 import { Replier, type ReplyTarget } from './reply.js';
 import { TelegramSender } from './sender.js';
+import { malformedUpdate } from './update-shape.js';
 
 /**
  * How long {@link TelegramAdapter.stop} waits for updates under way (a reply waiting for the gate, a
@@ -112,6 +113,16 @@ export class TelegramAdapter implements Adapter {
     const bot = this.#bot;
     // Without a catch, telegraf rethrows, which ends polling: nothing may escape a handler.
     bot.catch((error, ctx) => this.#failed(error, ctx.update));
+    // First of all, so no handler and none of telegraf's filters reads a malformed update.
+    bot.use((ctx, next) => {
+      const why = malformedUpdate(ctx.update);
+      if (why === undefined) return next();
+      this.options.logger.warn(
+        { updateId: ctx.update.update_id, why },
+        'ignoring a malformed Telegram update',
+      );
+      return undefined;
+    });
     bot.on('my_chat_member', (ctx) => this.#track(ctx.update, () => this.#onMyChatMember(ctx.myChatMember)));
     bot.on(message('migrate_to_chat_id'), (ctx) =>
       this.#track(ctx.update, () => this.#onMigration(ctx.message.chat.id, ctx.message.migrate_to_chat_id)),
@@ -133,19 +144,24 @@ export class TelegramAdapter implements Adapter {
     this.#inFlight.add(task);
   }
 
-  /** Logs a failure with the update id (never the update: some servers put the token in it) and apologizes. */
+  /**
+   * Logs a failure with the update id (never the update: some servers put the token in it) and apologizes.
+   * Never rejects: it is telegraf's error handler, and telegraf stops polling when that rejects.
+   */
   async #failed(error: unknown, update: Update): Promise<void> {
     this.options.logger.error(
       { err: new TelegramCallError(error, this.#secrets), updateId: update.update_id },
       'Telegram update failed',
     );
-    const msg =
-      'message' in update ? update.message : 'channel_post' in update ? update.channel_post : undefined;
-    // Only a command for this bot gets an apology; a group's other messages are none of our business.
-    if (msg === undefined || !('text' in msg)) return;
-    const command = parseCommand(msg.text, msg.entities);
-    if (command === undefined || !isForBot(command, this.#bot.botInfo?.username)) return;
     try {
+      // An update that failed the shape check never reached a handler, and gets no apology.
+      if (malformedUpdate(update) !== undefined) return;
+      const msg =
+        'message' in update ? update.message : 'channel_post' in update ? update.channel_post : undefined;
+      // Only a command for this bot gets an apology; a group's other messages are none of our business.
+      if (msg === undefined || !('text' in msg)) return;
+      const command = parseCommand(msg.text, msg.entities);
+      if (command === undefined || !isForBot(command, this.#bot.botInfo?.username)) return;
       await this.#replier.reply(this.#targetOf(msg, update), renderTelegram(APOLOGY));
     } catch (apologyError) {
       this.options.logger.error(
