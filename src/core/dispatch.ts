@@ -4,6 +4,7 @@ import type { Block, Doc } from './document.js';
 import { UsageError } from './errors.js';
 import type { Newsroom } from './newsroom.js';
 import type { Result } from './result.js';
+import { commandAsTyped, wellFormed } from './user-text.js';
 
 /** A command call as an adapter hands it over. */
 export interface Invocation {
@@ -42,6 +43,19 @@ export function usageDoc(problem: string, command?: Command): Doc {
     blocks.push({ type: 'paragraph', text: `Usage: ${command.usage}${examples}`, style: 'muted' });
   }
   return { blocks, tone: 'error', private: true };
+}
+
+/**
+ * The input with every lone UTF-16 surrogate replaced (see {@link wellFormed}), so nothing a platform
+ * would refuse to send reaches a reply, an item or a digest.
+ */
+function wellFormedInput(input: Invocation['input']): Invocation['input'] {
+  if ('text' in input) return { text: wellFormed(input.text) };
+  const options: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(input.options)) {
+    options[name] = value === undefined ? undefined : wellFormed(value);
+  }
+  return { options };
 }
 
 /** The sorry reply to a bug; the details go to the log only. */
@@ -92,12 +106,12 @@ export class Dispatcher {
   /** Runs an invocation and returns the reply. */
   async dispatch(inv: Invocation): Promise<Doc> {
     const command = this.find(inv.command, inv.platform);
-    if (!command) return usageDoc(`/${inv.command} is not a command here. /help lists them.`);
+    if (!command) return usageDoc(`${commandAsTyped(inv.command)} is not a command here. /help lists them.`);
     try {
       const denied = await this.#checkAccess(command, inv);
       if (denied) return denied;
       const now = this.newsroom.clock.now();
-      const args = this.#parseArgs(command, inv, now);
+      const args = this.#parseArgs(command, wellFormedInput(inv.input), now);
       if (!args.ok) return usageDoc(args.error, command);
       const ctx: CommandContext = {
         chat: inv.chat,
@@ -134,17 +148,15 @@ export class Dispatcher {
     return undefined;
   }
 
-  #parseArgs(command: Command, inv: Invocation, now: Date): Result<Record<string, unknown>> {
+  #parseArgs(command: Command, input: Invocation['input'], now: Date): Result<Record<string, unknown>> {
     const names = Object.keys(command.args);
     let raw: RawArgs;
-    if ('text' in inv.input) {
-      const split = command.splitText
-        ? command.splitText(inv.input.text)
-        : splitPositional(names, inv.input.text);
+    if ('text' in input) {
+      const split = command.splitText ? command.splitText(input.text) : splitPositional(names, input.text);
       if (!split.ok) return split;
       raw = split.value;
     } else {
-      raw = inv.input.options;
+      raw = input.options;
     }
     const env = { topics: this.newsroom.topics, now, timezone: this.newsroom.settings.timezone };
     const values: Record<string, unknown> = {};

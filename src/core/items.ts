@@ -1,6 +1,7 @@
 import type { UserRef } from './chat.js';
 import { err, ok, type Result } from './result.js';
 import type { TopicCatalog } from './topics.js';
+import { quoted } from './user-text.js';
 
 /** Limits on an item's fields, as PRODUCT.md states them. */
 export const ITEM_LIMITS = {
@@ -65,7 +66,7 @@ function tidyBody(body: string): string {
 export function validateDraft(draft: ItemDraft, topics: TopicCatalog): Result<ItemDraft, string[]> {
   const problems: string[] = [];
   const topic = topics.resolve(draft.topic);
-  if (!topic) problems.push(`"${draft.topic}" is not a topic; topics are ${topics.slugs.join(', ')}.`);
+  if (!topic) problems.push(`${quoted(draft.topic)} is not a topic; topics are ${topics.slugs.join(', ')}.`);
   const headline = draft.headline.replace(/\s+/g, ' ').trim();
   if (headline === '') problems.push('The headline is empty.');
   else if (length(headline) > ITEM_LIMITS.headline)
@@ -82,7 +83,7 @@ export function validateDraft(draft: ItemDraft, topics: TopicCatalog): Result<It
   const sourceUrl = draft.sourceUrl?.trim() || undefined;
   if (sourceUrl !== undefined) {
     if (!isWebUrl(sourceUrl))
-      problems.push(`The source URL "${sourceUrl}" must start with http:// or https://.`);
+      problems.push(`The source URL ${quoted(sourceUrl)} must start with http:// or https://.`);
     else if (sourceUrl.length > ITEM_LIMITS.sourceUrl)
       problems.push(`The source URL is longer than ${ITEM_LIMITS.sourceUrl} characters.`);
   }

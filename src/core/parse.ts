@@ -1,6 +1,7 @@
 import { err, ok, type Result } from './result.js';
 import { canonicalTimezone, type LocalDate, type LocalTime, localDate, shiftDate } from './time.js';
 import type { Topic, TopicCatalog } from './topics.js';
+import { quoted } from './user-text.js';
 
 const TIME = /^(\d{1,2})[:.hH](\d{2})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -15,7 +16,9 @@ export function parseTime(text: string): Result<LocalTime> {
   const hours = Number(match?.[1]);
   const minutes = Number(match?.[2]);
   if (!match || hours > 23 || minutes > 59)
-    return err(`"${text}" is not a time of day; write it as HH:MM on a 24-hour clock, e.g. 08:30 or 7:00.`);
+    return err(
+      `${quoted(text)} is not a time of day; write it as HH:MM on a 24-hour clock, e.g. 08:30 or 7:00.`,
+    );
   return ok(`${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`);
 }
 
@@ -34,7 +37,9 @@ export function parseTimezone(text: string): Result<string> {
     canonical === undefined ||
     (ABBREVIATION.test(name) && !UNAMBIGUOUS_ABBREVIATIONS.has(name.toUpperCase()))
   )
-    return err(`"${text}" is not a time zone; use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC.`);
+    return err(
+      `${quoted(text)} is not a time zone; use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC.`,
+    );
   if (name.toLowerCase() === canonical.toLowerCase() || !PROPERLY_CASED.test(name)) return ok(canonical);
   return ok(name);
 }
@@ -56,7 +61,7 @@ export function parseDate(text: string, now: Date, timezone: string): Result<Loc
     if (date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d)
       return ok(word);
   }
-  return err(`"${text}" is not a date; use YYYY-MM-DD (e.g. 2022-01-11), today or yesterday.`);
+  return err(`${quoted(text)} is not a date; use YYYY-MM-DD (e.g. 2022-01-11), today or yesterday.`);
 }
 
 /** A whole number in `[min, max]`. */
@@ -64,7 +69,7 @@ export function parseCount(text: string, min: number, max: number): Result<numbe
   const trimmed = text.trim();
   const n = Number(trimmed);
   if (!INTEGER.test(trimmed) || n < min || n > max)
-    return err(`"${text}" is not a number from ${min} to ${max}.`);
+    return err(`${quoted(text)} is not a number from ${min} to ${max}.`);
   return ok(n);
 }
 
@@ -73,14 +78,14 @@ export function parseItemId(text: string): Result<number> {
   const trimmed = text.trim().replace(/^#/, '');
   const n = Number(trimmed);
   if (!INTEGER.test(trimmed) || !Number.isSafeInteger(n) || n < 1)
-    return err(`"${text}" is not an item id; ids are whole numbers such as 12 (shown as #12).`);
+    return err(`${quoted(text)} is not an item id; ids are whole numbers such as 12 (shown as #12).`);
   return ok(n);
 }
 
 /** A topic by slug or alias, in any case. */
 export function parseTopic(text: string, topics: TopicCatalog): Result<Topic> {
   const topic = topics.resolve(text);
-  if (!topic) return err(`"${text}" is not a topic; topics are ${topics.slugs.join(', ')}.`);
+  if (!topic) return err(`${quoted(text)} is not a topic; topics are ${topics.slugs.join(', ')}.`);
   return ok(topic);
 }
 
