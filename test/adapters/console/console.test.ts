@@ -5,6 +5,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleAdapter, joinContinuations } from '../../../src/adapters/console/console.js';
+import { silentLogger } from '../../../src/log.js';
+import { LowdbStore } from '../../../src/store/lowdb.js';
 import { makeNewsroom } from '../../helpers/newsroom.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -101,9 +103,10 @@ describe('npm start with no platform token', () => {
     expect(stdout).toContain('BRIEFING — TUE 11 JAN 2022');
     expect(stdout).toContain('Phantabear');
     expect(stdout).toContain('Delivery: 07:00 Europe/Berlin');
-    const data = JSON.parse(readFileSync(path.join(dir, 'db.json'), 'utf8'));
-    expect(data.items).toHaveLength(4);
-    expect(data.subscriptions[0]).toMatchObject({ key: 'console:local', time: '07:00' });
+    const store = await LowdbStore.open(path.join(dir, 'db.json'), { logger: silentLogger });
+    expect((await store.queryItems({})).total).toBe(4);
+    expect(await store.getSubscription('console:local')).toMatchObject({ time: '07:00' });
+    await store.close();
   });
 
   it('keeps its data for the next start', async () => {
