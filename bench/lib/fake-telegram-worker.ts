@@ -1,0 +1,40 @@
+/**
+ * A worker process running one {@link FakeTelegram} for a bench (not recording messages, only
+ * counting them), so the fake has a core of its own. Handlers: `start` (limits → address) and
+ * `stats` (a chat range → what the fake counted).
+ */
+import { subscribe } from 'node:diagnostics_channel';
+import { FakeTelegram } from '../../test/fakes/telegram-api.js';
+import type { ChatRange, FakeAddress, FakeLimits, FakeStats } from './telegram-contract.js';
+import { cpuMsNow } from './telegram-contract.js';
+import { serve } from './worker.js';
+
+let fake: FakeTelegram | undefined;
+let connections = 0;
+// Node publishes every socket a server accepts here; counting them tells keep-alive from not.
+subscribe('net.server.socket', () => {
+  connections++;
+});
+
+serve({
+  async start(limits: FakeLimits): Promise<FakeAddress> {
+    fake = new FakeTelegram({ recordSent: false, limits });
+    const { apiRoot } = await fake.start();
+    return { apiRoot, token: fake.token };
+  },
+  async cpu(): Promise<number> {
+    return cpuMsNow();
+  },
+  async stats(chats: ChatRange): Promise<FakeStats> {
+    if (fake === undefined) throw new Error('the fake was not started');
+    let missing = 0;
+    let duplicates = 0;
+    for (let id = chats.first; id < chats.first + chats.count; id++) {
+      const n = fake.sentCount(id);
+      if (n === 0) missing++;
+      else duplicates += n - 1;
+    }
+    const { accepted, rejected429 } = fake.stats;
+    return { accepted, rejected429, connections, missing, duplicates, cpuMs: cpuMsNow() };
+  },
+});
