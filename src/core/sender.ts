@@ -54,4 +54,10 @@ export interface SendGate {
   acquire(chat: ChatRef, chatKind?: ChatKind): Promise<void>;
   /** The platform said 429: hold every send for `seconds`. */
   backOff(seconds: number): void;
+  /**
+   * The message last let through for `chat` was answered (whatever the answer). A gate that counts
+   * messages from their answer — when the platform has surely counted them — needs it; senders call
+   * it after every send that passed {@link acquire}.
+   */
+  answered?(chat: ChatRef, chatKind?: ChatKind): void;
 }

@@ -42,7 +42,7 @@ export class PartSender {
       if ((await unlessAborted(path.gate.acquire(sub.chat, sub.chatKind), this.signal)) === ABORTED) {
         return { kind: 'interrupted' };
       }
-      const outcome = await this.#once(sub, path.sender, part, nonce);
+      const outcome = await this.#once(sub, path, part, nonce);
       if (outcome.kind === 'retryAfter') {
         path.gate.backOff(outcome.seconds);
         rateLimited += 1;
@@ -71,19 +71,28 @@ export class PartSender {
       const [part] = path.sender.render(pausedNotice(reason));
       if (part === undefined) return;
       if ((await unlessAborted(path.gate.acquire(sub.chat, sub.chatKind), this.signal)) === ABORTED) return;
-      await path.sender.send(sub.chat, part, { kind: 'notice', chatKind: sub.chatKind });
+      try {
+        await path.sender.send(sub.chat, part, { kind: 'notice', chatKind: sub.chatKind });
+      } finally {
+        path.gate.answered?.(sub.chat, sub.chatKind);
+      }
     } catch (e) {
       this.log.debug({ err: e, key: sub.key }, 'could not tell the chat why its digest was paused');
     }
   }
 
-  /** One attempt; a sender that throws (it should not) counts as a transient failure. */
-  async #once(sub: Subscription, sender: ChatSender, part: unknown, nonce: string): Promise<SendOutcome> {
+  /**
+   * One attempt, its answer reported to the gate; a sender that throws (it should not) counts as a
+   * transient failure.
+   */
+  async #once(sub: Subscription, path: SendPath, part: unknown, nonce: string): Promise<SendOutcome> {
     try {
-      return await sender.send(sub.chat, part, { nonce, kind: 'digest', chatKind: sub.chatKind });
+      return await path.sender.send(sub.chat, part, { nonce, kind: 'digest', chatKind: sub.chatKind });
     } catch (e) {
       this.log.warn({ err: e, key: sub.key }, 'sender threw instead of returning an outcome');
       return { kind: 'transient', reason: e instanceof Error ? e.message : String(e) };
+    } finally {
+      path.gate.answered?.(sub.chat, sub.chatKind);
     }
   }
 }

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import type { ChatRef } from '../../src/core/chat.js';
+import type { ChatKind, ChatRef } from '../../src/core/chat.js';
 import {
   CONSOLE_CONCURRENCY,
   createGates,
@@ -29,6 +29,12 @@ const chat = (id: string): ChatRef => ({ platform: 'telegram', id });
 /** Timers may fire a millisecond early; allow for it. */
 const SLACK_MS = 15;
 
+/** What a sender does with the gate: acquire, send (instantly here), report the answer. */
+async function pass(gate: TelegramGate, to: ChatRef, kind?: ChatKind): Promise<void> {
+  await gate.acquire(to, kind);
+  gate.answered(to, kind);
+}
+
 async function timed(f: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await f();
@@ -39,21 +45,21 @@ describe('Telegram gate', () => {
   it('lets a burst within the overall rate through at once and holds the rest for the next second', async () => {
     const gate = new TelegramGate({ maxPerSecond: 20, logger: silentLogger });
     const firstBurst = await timed(() =>
-      Promise.all(Array.from({ length: 20 }, (_, i) => gate.acquire(chat(String(i))))),
+      Promise.all(Array.from({ length: 20 }, (_, i) => pass(gate, chat(String(i))))),
     );
     expect(firstBurst).toBeLessThan(200);
-    const next = await timed(() => gate.acquire(chat('100')));
+    const next = await timed(() => pass(gate, chat('100')));
     expect(next).toBeGreaterThan(500);
   });
 
   it('spaces messages to one chat by its per-chat window, not other chats', async () => {
     const gate = new TelegramGate({ logger: silentLogger, perChat: { points: 1, seconds: 0.15 } });
     const sameChat = await timed(async () => {
-      for (let i = 0; i < 3; i++) await gate.acquire(chat('1'), 'private');
+      for (let i = 0; i < 3; i++) await pass(gate, chat('1'), 'private');
     });
     expect(sameChat).toBeGreaterThanOrEqual(300 - SLACK_MS);
     const otherChats = await timed(async () => {
-      for (let i = 0; i < 3; i++) await gate.acquire(chat(`9${i}`), 'private');
+      for (let i = 0; i < 3; i++) await pass(gate, chat(`9${i}`), 'private');
     });
     expect(otherChats).toBeLessThan(100);
   });
@@ -65,17 +71,27 @@ describe('Telegram gate', () => {
       perGroup: { points: 2, seconds: 0.2 },
     });
     const group = await timed(async () => {
-      for (let i = 0; i < 3; i++) await gate.acquire(chat('-100123'));
+      for (let i = 0; i < 3; i++) await pass(gate, chat('-100123'));
     });
     expect(group).toBeGreaterThanOrEqual(200 - SLACK_MS);
     const kindGroup = await timed(async () => {
-      for (let i = 0; i < 3; i++) await gate.acquire(chat('555'), 'group');
+      for (let i = 0; i < 3; i++) await pass(gate, chat('555'), 'group');
     });
     expect(kindGroup).toBeGreaterThanOrEqual(200 - SLACK_MS);
     const privateChat = await timed(async () => {
-      for (let i = 0; i < 3; i++) await gate.acquire(chat('777'), 'private');
+      for (let i = 0; i < 3; i++) await pass(gate, chat('777'), 'private');
     });
     expect(privateChat).toBeLessThan(100);
+  });
+
+  it('counts a message from its answer: the next one to that chat waits a window after the answer', async () => {
+    const gate = new TelegramGate({ logger: silentLogger, perChat: { points: 1, seconds: 0.1 } });
+    await gate.acquire(chat('5'), 'private');
+    // The answer comes late (a slow send); only then does the message's window start.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    gate.answered(chat('5'), 'private');
+    const waited = await timed(() => pass(gate, chat('5'), 'private'));
+    expect(waited).toBeGreaterThanOrEqual(100 - SLACK_MS);
   });
 
   it('holds every send for retry_after after a 429, and logs the wait', async () => {
@@ -83,7 +99,7 @@ describe('Telegram gate', () => {
     const gate = new TelegramGate({ logger });
     gate.backOff(0.2);
     expect(gate.pausedUntil).toBeGreaterThan(Date.now() + 200);
-    const waited = await timed(() => gate.acquire(chat('42')));
+    const waited = await timed(() => pass(gate, chat('42')));
     expect(waited).toBeGreaterThanOrEqual(200 + RETRY_AFTER_MARGIN_MS - SLACK_MS);
     const warn = lines.find((l) => l.msg === 'telegram said 429: holding every send');
     expect(warn).toMatchObject({ retryAfterSeconds: 0.2 });
@@ -96,8 +112,8 @@ describe('Telegram gate', () => {
   it('logs where a message waited', async () => {
     const { logger, lines } = capturingLogger();
     const gate = new TelegramGate({ logger, perChat: { points: 1, seconds: 0.1 } });
-    await gate.acquire(chat('1'));
-    await gate.acquire(chat('1'));
+    await pass(gate, chat('1'));
+    await pass(gate, chat('1'));
     const waits = lines.filter((l) => l.msg === 'telegram gate wait') as unknown as {
       chat: string;
       waitMs: { chat: number };
@@ -109,7 +125,7 @@ describe('Telegram gate', () => {
   it('releases tens of thousands of messages per second when the rate allows it', async () => {
     const gate = new TelegramGate({ maxPerSecond: 1000, logger: silentLogger });
     const ms = await timed(() =>
-      Promise.all(Array.from({ length: 1000 }, (_, i) => gate.acquire(chat(String(i))))),
+      Promise.all(Array.from({ length: 1000 }, (_, i) => pass(gate, chat(String(i))))),
     );
     expect(ms).toBeLessThan(500);
   });

@@ -77,12 +77,16 @@ export class Replier {
     let outcome: SendOutcome = { kind: 'transient', reason: 'not sent' };
     for (let attempt = 1; attempt <= MAX_REPLY_ATTEMPTS && !signal.aborted; attempt++) {
       await gate?.acquire(chat, target.chatKind);
-      outcome = await sendPart(telegram, chat, part, {
-        // A reply to a message in the old group would point at nothing in the new one.
-        ...(first && !moved && { replyTo: target.messageId }),
-        secrets,
-        logger,
-      });
+      try {
+        outcome = await sendPart(telegram, chat, part, {
+          // A reply to a message in the old group would point at nothing in the new one.
+          ...(first && !moved && { replyTo: target.messageId }),
+          secrets,
+          logger,
+        });
+      } finally {
+        gate?.answered?.(chat, target.chatKind);
+      }
       if (outcome.kind === 'sent') return moved ? { kind: 'migrated', to: chat } : outcome;
       if (outcome.kind === 'migrated' && !moved) {
         await this.options.newsroom.moveSubscription(chat, outcome.to, this.options.now());
