@@ -11,7 +11,7 @@ import { DIGEST_EXTRA, type SendArgs, type SendResult, startMeter } from './tele
 import { serve } from './worker.js';
 
 /** Retries of one message before it counts as failed (the plugin's default is unbounded). */
-const MAX_RETRIES = 5;
+const MAX_RETRIES = 20;
 
 serve({
   async run(args: SendArgs): Promise<SendResult> {

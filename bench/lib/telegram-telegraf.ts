@@ -8,18 +8,20 @@ import { Telegraf, TelegramError } from 'telegraf';
 import { DIGEST_EXTRA, type SendArgs, type SendResult, startMeter } from './telegram-contract.js';
 import { serve } from './worker.js';
 
-/** Retries of one message before it counts as failed. */
-const MAX_RETRIES = 5;
+/** Retries of one message before it counts as failed (bounded, but more than a fan-out needs). */
+const MAX_RETRIES = 20;
 const HTTP_TOO_MANY_REQUESTS = 429;
 
 serve({
   async run(args: SendArgs): Promise<SendResult> {
     const bot = new Telegraf(args.token, { telegram: { apiRoot: args.apiRoot } });
     const rate = args.perSecond;
+    // The usual recipe: `rate` per second, spaced evenly (minTime) rather than in one burst a second.
     const limiter = new Bottleneck({
       reservoir: rate,
       reservoirRefreshAmount: rate,
       reservoirRefreshInterval: 1000,
+      minTime: 1000 / rate,
     });
     limiter.on('failed', (error: unknown, job) => {
       if (
