@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Doc, textDoc } from '../core/document.js';
 import type { SendOutcome } from '../core/sender.js';
 import type { LocalDate } from '../core/time.js';
@@ -56,8 +56,9 @@ const NONCE_HASH_LENGTH = 22;
  * {@link NONCE_MAX_LENGTH} whatever the chat id's length.
  */
 export function digestNonce(subscriptionKey: string, date: LocalDate, part: number): string {
-  const hash = createHash('sha256').update(`${subscriptionKey}|${date}|${part}`).digest('base64url');
-  return `${NONCE_PREFIX}${hash.slice(0, NONCE_HASH_LENGTH)}`;
+  // One-shot hash (Node ≥ 20.12): a third of createHash's cost, paid once per message of a fan-out.
+  const digest = hash('sha256', `${subscriptionKey}|${date}|${part}`, 'base64url');
+  return `${NONCE_PREFIX}${digest.slice(0, NONCE_HASH_LENGTH)}`;
 }
 
 /** The outcomes that end a delivery for good (until someone resumes it): the chat is unreachable. */

@@ -2,7 +2,7 @@ import type { ChatSender, SendGate, SendOutcome } from '../core/sender.js';
 import type { Subscription } from '../core/subscription.js';
 import type { Logger } from '../log.js';
 import { backoffDelayMs, pausedNotice, type RetryPolicy } from './outcomes.js';
-import { ABORTED, sleep, unlessAborted } from './wait.js';
+import { ABORTED, AbortRace, sleep } from './wait.js';
 
 /** Where one platform's messages go: its sender and its gate. */
 export interface SendPath {
@@ -26,11 +26,15 @@ export type PartResult =
  * early when `signal` aborts (shutdown). A send already handed to the platform is never abandoned.
  */
 export class PartSender {
+  readonly #race: AbortRace;
+
   constructor(
     private readonly policy: RetryPolicy,
     private readonly signal: AbortSignal,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.#race = new AbortRace(signal);
+  }
 
   /** Sends `part` to the subscription's chat, retrying as the policy allows. */
   async send(sub: Subscription, path: SendPath, part: unknown, nonce: string): Promise<PartResult> {
@@ -39,7 +43,7 @@ export class PartSender {
     // Every attempt but the last counts against one of the two retry budgets.
     const attempts = this.policy.rateLimitRetries + this.policy.transientRetries + 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if ((await unlessAborted(path.gate.acquire(sub.chat, sub.chatKind), this.signal)) === ABORTED) {
+      if ((await this.#race.run(path.gate.acquire(sub.chat, sub.chatKind))) === ABORTED) {
         return { kind: 'interrupted' };
       }
       const outcome = await this.#once(sub, path, part, nonce);
@@ -70,7 +74,7 @@ export class PartSender {
     try {
       const [part] = path.sender.render(pausedNotice(reason));
       if (part === undefined) return;
-      if ((await unlessAborted(path.gate.acquire(sub.chat, sub.chatKind), this.signal)) === ABORTED) return;
+      if ((await this.#race.run(path.gate.acquire(sub.chat, sub.chatKind))) === ABORTED) return;
       try {
         await path.sender.send(sub.chat, part, { kind: 'notice', chatKind: sub.chatKind });
       } finally {

@@ -1,4 +1,4 @@
-/** What {@link unlessAborted} resolves to when the signal fired first. */
+/** What {@link AbortRace.run} resolves to when the signal fired first. */
 export const ABORTED: unique symbol = Symbol('aborted');
 
 /**
@@ -22,23 +22,40 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
 }
 
 /**
- * Resolves like `promise`, or to {@link ABORTED} as soon as `signal` aborts; for waits (a rate
- * limiter's queue) that shutdown should not sit through. The promise itself keeps running.
+ * Races waits (a rate limiter's queue) that shutdown should not sit through against one signal.
+ * One listener serves them all: adding and removing a listener per wait — thousands a second in a
+ * fan-out — cost more than the wait itself. The raced promises themselves keep running.
  */
-export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) return Promise.resolve(ABORTED);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
+export class AbortRace {
+  readonly #waiting = new Set<() => void>();
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const abort of this.#waiting) abort();
+        this.#waiting.clear();
       },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
+      { once: true },
     );
-  });
+  }
+
+  /** Resolves like `promise`, or to {@link ABORTED} as soon as the signal aborts. */
+  run<T>(promise: Promise<T>): Promise<T | typeof ABORTED> {
+    if (this.signal.aborted) return Promise.resolve(ABORTED);
+    return new Promise((resolve, reject) => {
+      const abort = () => resolve(ABORTED);
+      this.#waiting.add(abort);
+      promise.then(
+        (value) => {
+          this.#waiting.delete(abort);
+          resolve(value);
+        },
+        (e: unknown) => {
+          this.#waiting.delete(abort);
+          reject(e);
+        },
+      );
+    });
+  }
 }
