@@ -73,8 +73,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   client.on(Events.ShardDisconnect, (event, shard) =>
     log.warn({ code: event.code, shard }, 'gateway disconnected'),
   );
+  // discord.js waits out every bucket and its own 50/s global window: routine at scale, so debug.
   client.rest.on('rateLimited', (info) =>
-    log.info(
+    log.debug(
       { route: info.route, retryAfterMs: info.retryAfter, scope: info.scope, global: info.global },
       'Discord rate limit: waiting',
     ),
