@@ -116,20 +116,23 @@ export class Journal {
   }
 
   /**
-   * Appends one change. A failure is logged, not thrown: the change is in memory and reaches the
-   * files with the next checkpoint that succeeds; only a crash before that would lose it.
+   * Appends one change; returns the bytes written. A failure is logged, not thrown: the change is in
+   * memory and reaches the files with the next checkpoint that succeeds; only a crash before that
+   * would lose it.
    */
-  append(seq: number, change: Change): void {
+  append(seq: number, change: Change): number {
     const line = `${JSON.stringify({ seq, change })}\n`;
     try {
       this.#fd ??= openSync(this.#active.path, 'a');
       const written = writeSync(this.#fd, line);
       if (written !== Buffer.byteLength(line)) throw new Error(`short write (${written} bytes)`);
       this.#active.lastSeq = seq;
+      return written;
     } catch (e) {
       this.#log.error({ err: e, file: this.#active.path }, 'could not append to the journal');
       // A partial line must stay the last line of its segment: later changes go to a new one.
       if (this.#fd !== undefined) this.#seal();
+      return 0;
     }
   }
 

@@ -69,6 +69,42 @@ describe('LowdbStore', () => {
     await store.close();
   });
 
+  it('waits for a steady stream of changes to pause before a checkpoint', async () => {
+    const store = await open(80);
+    for (let i = 1; i <= 12; i++) {
+      await store.saveSubscription(sampleSub(`telegram:${i}`));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // 300 ms of changes, never 80 ms apart: still one burst.
+    expect(store.writes).toBe(0);
+    for (let i = 0; i < 100 && store.writes === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(store.writes).toBe(1);
+    await store.close();
+  });
+
+  it('gives back every field of a subscription exactly as saved', async () => {
+    const store = await open();
+    const full = sampleSub('telegram:-100#7', {
+      chat: { platform: 'telegram', id: '-100', thread: '7' },
+      chatKind: 'group',
+      chatTitle: '区块链 group',
+      topics: ['mining', 'nft'],
+      status: 'paused',
+      pausedReason: 'bot was blocked',
+      cursor: '2026-11-28T08:00:00.000Z',
+      lastDigestDate: '2026-11-28',
+      progress: { date: '2026-11-29', upTo: '2026-11-29T08:00:00.000Z', partsSent: 2 },
+      stats: { sent: 3, failed: 1, lastSentAt: '2026-11-28T08:00:01.000Z', lastError: 'x' },
+    });
+    await store.saveSubscription(full);
+    await store.saveSubscription(sampleSub('telegram:2', { topics: ['mining', 'nft'] }));
+    await store.close();
+    const again = await open();
+    expect(await again.getSubscription(full.key)).toEqual(full);
+    expect((await again.getSubscription('telegram:2'))?.topics).toEqual(['mining', 'nft']);
+    await again.close();
+  });
+
   it('rewrites only the shards whose subscriptions changed', async () => {
     const store = await open();
     for (let i = 1; i <= 40; i++) await store.saveSubscription(sampleSub(`telegram:${i}`));
