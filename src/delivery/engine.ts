@@ -63,9 +63,13 @@ export interface DeliveryStatus {
   readonly running?: Readonly<Record<string, number | string>>;
 }
 
-/** One due subscription in a run. */
+/**
+ * One due subscription in a run. It holds the key, not the subscription: the store replaces the
+ * subscription as it is delivered, and a run of 100,000 holding every old copy would hold them all.
+ */
 interface Job {
-  readonly sub: Subscription;
+  readonly key: string;
+  readonly platform: Platform;
   readonly date: LocalDate;
   readonly lane: DeliveryLane;
 }
@@ -209,13 +213,13 @@ export class DeliveryEngine {
         (Object.keys(this.#lanes) as Platform[]).map((platform) => {
           const lane = this.#lanes[platform]!;
           return runBounded(
-            jobs.filter((j) => j.sub.chat.platform === platform),
+            jobs.filter((j) => j.platform === platform),
             lane.concurrency,
             async (job) => tally.add(platform, await this.#deliver(job, now, cache)),
             {
               shouldStop: () => this.#abort.signal.aborted,
               onError: (e, job) => {
-                this.#log.error({ err: e, key: job.sub.key }, 'delivery failed unexpectedly');
+                this.#log.error({ err: e, key: job.key }, 'delivery failed unexpectedly');
                 tally.add(platform, 'failed');
               },
             },
@@ -260,7 +264,7 @@ export class DeliveryEngine {
       const date = local && isDueAt(sub, local);
       if (!date) continue;
       const lane = this.#lanes[sub.chat.platform];
-      if (lane) jobs.push({ sub, date, lane });
+      if (lane) jobs.push({ key: sub.key, platform: sub.chat.platform, date, lane });
       else waiting.set(sub.chat.platform, (waiting.get(sub.chat.platform) ?? 0) + 1);
     }
     for (const [platform, count] of waiting) {
@@ -271,9 +275,9 @@ export class DeliveryEngine {
 
   /** Claims, sends and records one subscription's digest. Never throws. */
   async #deliver(job: Job, runNow: Date, cache: DigestCache): Promise<DeliveryResult> {
-    const claimed = await this.#claims.take(job.sub.key, job.date, this.#clock.now());
+    const claimed = await this.#claims.take(job.key, job.date, this.#clock.now());
     if (!claimed) {
-      this.#log.debug({ key: job.sub.key }, 'not claimed: delivered or claimed meanwhile');
+      this.#log.debug({ key: job.key }, 'not claimed: delivered or claimed meanwhile');
       return 'skipped';
     }
     try {
