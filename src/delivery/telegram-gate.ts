@@ -26,8 +26,12 @@ export const TELEGRAM_PER_GROUP_PER_MINUTE = 20;
 export const RETRY_AFTER_MARGIN_MS = 100;
 /** A keyed wait gives up after this many rounds and lets the message go (Telegram's 429 still guards). */
 const MAX_KEY_WAIT_ROUNDS = 1000;
-/** Idle per-chat and per-group windows are forgotten this often (checked as messages pass). */
-const SWEEP_INTERVAL_MS = 60_000;
+/**
+ * Idle per-chat and per-group windows are forgotten this often (checked as messages pass). A chat's
+ * window is idle a second after its message; swept once a minute, a fan-out at 1,000/s kept 60,000 of
+ * them (about 20 MB) alive, against about 5,000 when swept every 5 s (the sweep itself takes ~1 ms).
+ */
+const SWEEP_INTERVAL_MS = 5_000;
 const MS_PER_SECOND = 1000;
 
 /** A limit: `points` messages per `seconds`. */
