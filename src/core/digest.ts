@@ -1,5 +1,6 @@
 import { type Briefings, groupByTopic, type TopicSection } from './briefing.js';
-import type { ItemStore } from './store.js';
+import type { Item } from './items.js';
+import type { ItemQuery, ItemStore } from './store.js';
 import { dayBounds, type LocalDate } from './time.js';
 import type { TopicCatalog } from './topics.js';
 
@@ -67,29 +68,44 @@ export class Digests {
   async select(request: DigestRequest, now: Date): Promise<Digest | undefined> {
     const window = this.windowFor(request, now);
     const topics = request.topics.length > 0 ? request.topics : undefined;
-    let page = await this.items.queryItems({
-      after: window.after,
-      upTo: window.upTo,
-      ...(topics && { topics }),
-    });
+    // Only the items shown are read: after a long pause a window can hold months of items, which a
+    // store that keeps older months on disk would otherwise read in full to show 25.
+    let query: ItemQuery = { after: window.after, upTo: window.upTo, ...(topics && { topics }) };
+    let page = await this.items.queryItems({ ...query, limit: DIGEST_MAX_ITEMS });
     let actual: DigestWindow = window;
     if (page.total === 0 && request.cursor === undefined) {
       const day = await this.briefings.latestDay(now, topics);
       if (day === undefined) return undefined;
       const { start, end } = dayBounds(day, this.briefings.timezone);
       const upTo = new Date(Math.min(end.getTime() - 1, now.getTime())).toISOString();
-      page = await this.items.queryItems({ from: start.toISOString(), upTo, ...(topics && { topics }) });
+      query = { from: start.toISOString(), upTo, ...(topics && { topics }) };
+      page = await this.items.queryItems({ ...query, limit: DIGEST_MAX_ITEMS });
       actual = { upTo: window.upTo, day };
     }
     if (page.total === 0) return undefined;
-    const shown = page.items.slice(0, DIGEST_MAX_ITEMS);
-    const rest = page.items.slice(DIGEST_MAX_ITEMS);
+    const shown = page.items;
     return {
       window: actual,
       sections: groupByTopic(shown, this.topics),
       shown: shown.length,
       omitted: page.total - shown.length,
-      omittedTopics: this.topics.sort(new Set(rest.map((i) => i.topic))),
+      omittedTopics: page.total > shown.length ? await this.#topicsBeyond(query, shown, topics) : [],
     };
+  }
+
+  /** The topics (in catalogue order) with items in `query` beyond those shown; counts only, no items read. */
+  async #topicsBeyond(
+    query: ItemQuery,
+    shown: readonly Item[],
+    topics: readonly string[] | undefined,
+  ): Promise<string[]> {
+    const shownOn = new Map<string, number>();
+    for (const item of shown) shownOn.set(item.topic, (shownOn.get(item.topic) ?? 0) + 1);
+    const beyond: string[] = [];
+    for (const topic of new Set(topics ?? this.topics.slugs)) {
+      const { total } = await this.items.queryItems({ ...query, topics: [topic], limit: 0 });
+      if (total > (shownOn.get(topic) ?? 0)) beyond.push(topic);
+    }
+    return this.topics.sort(beyond);
   }
 }
