@@ -375,6 +375,11 @@ export class LowdbStore implements Store {
     return this.#archive.loaded;
   }
 
+  /** How many month files have been read since opening (hot months included), for diagnostics. */
+  get monthsRead(): number {
+    return this.#archive.reads;
+  }
+
   get #dirty(): boolean {
     return this.#manifestDirty || this.#indexDirty || this.#dirtyShards.size > 0 || this.#archive.dirty;
   }

@@ -32,6 +32,7 @@ export class MonthArchive {
   /** Loaded months, least recently used first. */
   #recent: string[] = [];
   #hot = new Set<string>();
+  #reads = 0;
 
   constructor(layout: StoreLayout, onDisk: Iterable<string>, options: MonthArchiveOptions) {
     this.#layout = layout;
@@ -48,6 +49,11 @@ export class MonthArchive {
   /** The months in memory (hot ones included). */
   get loaded(): readonly string[] {
     return [...this.#loaded.keys()].sort();
+  }
+
+  /** How many month files have been read so far. */
+  get reads(): number {
+    return this.#reads;
   }
 
   /** The hot months, read into memory. */
@@ -153,6 +159,7 @@ export class MonthArchive {
   async #read(month: string): Promise<Map<number, Item>> {
     const items = new Map<number, Item>();
     if (this.#onDisk.has(month)) {
+      this.#reads++;
       const file = await this.#file(month).read((v): v is MonthFile => isMonthFile(v, month));
       if (!file) {
         throw new StoreError(

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/log.js';
 import { StoreLayout } from '../../src/store/layout.js';
 import { LowdbStore, type LowdbStoreOptions, StoreError } from '../../src/store/lowdb.js';
 import { sampleSub } from '../helpers/fixtures.js';
+import { makeNewsroom } from '../helpers/newsroom.js';
 
 const author = { platform: 'console', id: 'e', name: 'Editor' } as const;
 /** Item `n`, published `n` minutes into 2026 — or into `month` (`YYYY-MM`) when given. */
@@ -235,6 +236,25 @@ describe('LowdbStore items by month', () => {
     expect(await third.getItem(gone.id)).toBeUndefined();
     expect((await third.queryItems({})).total).toBe(2);
     await third.close();
+  });
+
+  it('selects the digest of a chat back from a long pause without reading the months it does not show', async () => {
+    const store = await open(50, { hotMonths: 1, cachedMonths: 0 });
+    for (const month of ['2025-08', '2025-09', '2025-10', '2025-11', '2025-12']) {
+      for (let n = 1; n <= 3; n++) await store.addItem({ ...item(n, month), topic: 'policy' });
+    }
+    for (let n = 1; n <= 30; n++) await store.addItem(item(n, '2026-01'));
+    await store.close();
+    const again = await open(50, { hotMonths: 1, cachedMonths: 0 });
+    const { newsroom } = await makeNewsroom({ store: again, sample: false });
+    const reads = again.monthsRead;
+    const digest = await newsroom.digests.select(
+      { topics: [], cursor: '2025-07-01T00:00:00.000Z' },
+      new Date('2026-02-01T00:00:00Z'),
+    );
+    expect(digest).toMatchObject({ shown: 25, omitted: 20, omittedTopics: ['mining', 'policy'] });
+    expect(again.monthsRead).toBe(reads);
+    await again.close();
   });
 
   it('gives concurrent posts distinct ids', async () => {
