@@ -71,7 +71,15 @@ export class Journal {
     apply: (entry: JournalEntry) => void | Promise<void>,
     logger: Logger,
   ): Promise<{ journal: Journal; lastSeq: number; replayed: number }> {
-    const numbers = (await readdir(layout.dir))
+    let names: string[];
+    try {
+      names = await readdir(layout.dir);
+    } catch (e) {
+      throw new StoreError(
+        `The folder ${layout.dir} of ${layout.manifest} cannot be read (${(e as Error).message}). Create it or point DATABASE_FILE elsewhere.`,
+      );
+    }
+    const numbers = names
       .map((name) => layout.journalNumber(name))
       .filter((n): n is number => n !== undefined)
       .sort((a, b) => a - b);

@@ -328,6 +328,13 @@ describe('LowdbStore refuses files it cannot use', () => {
     await again.close();
   });
 
+  it('refuses a data file in a folder that does not exist, naming the folder', async () => {
+    const nowhere = path.join(dir, 'missing', 'db.json');
+    await expect(LowdbStore.open(nowhere, { logger: silentLogger })).rejects.toThrow(
+      `The folder ${path.join(dir, 'missing')} of ${nowhere} cannot be read`,
+    );
+  });
+
   it('refuses a corrupt journal line in the middle', async () => {
     writeFileSync(layout.journal(1), 'garbage\n{"seq":1}\n');
     await expect(open()).rejects.toThrow(/line 1 is corrupt/);
