@@ -1,0 +1,30 @@
+/** What the scale benchmark's child process measures, shared by `bench/scale.ts` and `scale-child.ts`. */
+
+/** The paid-broadcast rate the fan-out runs at (`TELEGRAM_MAX_PER_SECOND`). */
+export const SCALE_RATE = 1000;
+/** Calls of each command measured. */
+export const SCALE_QUERY_CALLS = 10_000;
+
+/** What `scale-child.ts measure` reports. */
+export interface ScaleResult {
+  /** From opening the store to a store, topics and newsroom ready to answer. */
+  readonly readyMs: number;
+  /** From the process start (node, tsx, imports) to ready. */
+  readonly processStartToReadyMs: number;
+  /** Opening the store alone. */
+  readonly openMs: number;
+  readonly briefP50Ms: number;
+  readonly briefP99Ms: number;
+  readonly topicP50Ms: number;
+  readonly topicP99Ms: number;
+  readonly due: number;
+  readonly sent: number;
+  readonly fanoutSeconds: number;
+  readonly fanoutRate: number;
+  readonly loopDelayMaxMs: number;
+  readonly loopDelayP99Ms: number;
+  readonly checkpoints: number;
+  readonly closeMs: number;
+  readonly peakRssMb: number;
+  readonly monthsInMemory: number;
+}
