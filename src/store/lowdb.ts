@@ -32,10 +32,11 @@ export const DEFAULT_WRITE_DELAY_MS = 1000;
 /** While changes keep coming, a checkpoint comes at the latest this long after the first of them… */
 const MAX_CHECKPOINT_DELAY_MS = 60_000;
 /**
- * …or once the journal holds this many bytes not yet in the files (about 14,000 delivery outcomes,
- * 14 s of a fan-out at 1,000/s, about half a second to replay after a crash).
+ * …or once the journal holds this many bytes not yet in the files (about 55,000 delivery outcomes,
+ * 55 s of a fan-out at 1,000/s, under two seconds to replay after a crash). At 8 MB a fan-out to
+ * 100,000 ran seven checkpoints, each rewriting every subscription shard while messages waited.
  */
-const JOURNAL_CHECKPOINT_BYTES = 8 * 1024 * 1024;
+const JOURNAL_CHECKPOINT_BYTES = 32 * 1024 * 1024;
 /** After a failed checkpoint (disk full, read-only folder), wait this long before trying again. */
 export const DEFAULT_RETRY_DELAY_MS = 5000;
 /**

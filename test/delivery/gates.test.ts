@@ -52,6 +52,29 @@ describe('Telegram gate', () => {
     expect(next).toBeGreaterThan(500);
   });
 
+  it('lets a second’s worth of waiting messages through 50 per turn of the event loop, not all at once', async () => {
+    const gate = new TelegramGate({ maxPerSecond: 200, logger: silentLogger });
+    await Promise.all(Array.from({ length: 200 }, (_, i) => pass(gate, chat(String(i)))));
+    let through = 0;
+    let inFirstTurn = 0;
+    let snapshot: Promise<void> = Promise.resolve();
+    const afterMicrotasks = async () => {
+      // Microtasks all run within the turn; the next slice needs the next turn.
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      inFirstTurn = through;
+    };
+    const waiting = Array.from({ length: 200 }, (_, i) =>
+      gate.acquire(chat(String(1000 + i))).then(() => {
+        through++;
+        if (through === 1) snapshot = afterMicrotasks();
+      }),
+    );
+    await Promise.all(waiting);
+    await snapshot;
+    expect(inFirstTurn).toBe(50);
+    expect(through).toBe(200);
+  });
+
   it('spaces messages to one chat by its per-chat window, not other chats', async () => {
     const gate = new TelegramGate({ logger: silentLogger, perChat: { points: 1, seconds: 0.15 } });
     const sameChat = await timed(async () => {
