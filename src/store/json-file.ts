@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
+import { readFile } from 'node:fs/promises';
+import { type Adapter, Low } from 'lowdb';
+import { TextFile } from 'lowdb/node';
 
 /** A file of the store could not be used; the message names the file and what to do. */
 export class StoreError extends Error {
@@ -12,15 +13,44 @@ export const LEFT_UNTOUCHED =
   'It was left untouched: repair it, restore a backup, or point DATABASE_FILE elsewhere.';
 
 /**
- * One compact JSON file of the store, read and written through lowdb (`new Low(new DataFile(…))`):
- * a write goes to a temporary file renamed over the old one, so the file is always whole. The data
- * is handed to lowdb only for the length of a write, so the file object holds no memory in between.
+ * lowdb's `DataFile` for compact JSON, reading the file as bytes and decoding it once: lowdb's own
+ * read decodes it in 64 kB pieces joined into one long string, which made reading 48 MB of
+ * subscription shards take 0.9 s instead of 0.6 s. Writes are lowdb's (`TextFile`: a temporary file
+ * renamed over the old one).
+ */
+class CompactJsonFile<T> implements Adapter<T> {
+  readonly #text: TextFile;
+
+  constructor(readonly path: string) {
+    this.#text = new TextFile(path);
+  }
+
+  async read(): Promise<T | null> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    return JSON.parse(bytes.toString('utf8')) as T;
+  }
+
+  write(data: T): Promise<void> {
+    return this.#text.write(JSON.stringify(data));
+  }
+}
+
+/**
+ * One compact JSON file of the store, read and written through lowdb (`new Low(adapter)`): a write
+ * goes to a temporary file renamed over the old one, so the file is always whole. The data is handed
+ * to lowdb only for the length of a write, so the file object holds no memory in between.
  */
 export class JsonFile<T extends object> {
   readonly #db: Low<T | null>;
 
   constructor(readonly path: string) {
-    this.#db = new Low<T | null>(new DataFile(path, { parse: JSON.parse, stringify: JSON.stringify }), null);
+    this.#db = new Low<T | null>(new CompactJsonFile<T | null>(path), null);
   }
 
   /**

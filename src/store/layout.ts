@@ -2,6 +2,14 @@ import path from 'node:path';
 import type { Item } from '../core/items.js';
 import type { DeliveryRun } from '../core/store.js';
 import type { Subscription } from '../core/subscription.js';
+import {
+  columnPositions,
+  hasRequiredColumns,
+  type RowDecoder,
+  SUBSCRIPTION_COLUMNS,
+  type SubscriptionRow,
+  toRow,
+} from './subscription-rows.js';
 
 /**
  * The files of the lowdb store, all beside `DATABASE_FILE` (here `data/db.json`):
@@ -9,14 +17,23 @@ import type { Subscription } from '../core/subscription.js';
  * | file | holds | written |
  * | --- | --- | --- |
  * | `db.json` | the manifest: schema, journal position, next item id, which files belong, the last runs | last in every checkpoint — its commit point |
- * | `db.subscriptions.NN.json` | the subscriptions whose key hashes to shard NN | when one of them changed |
+ * | `db.subscriptions.NN.json` | the subscriptions whose key hashes to shard NN, one row each | when one of them changed |
  * | `db.items.YYYY-MM.json` | the items published in that month (UTC) | when one of them changed |
  * | `db.items.index.json` | id, topic and publication instant of every item, in time order | when an item changed |
  * | `db.journal.N.jsonl` | every change since the files were last written, one JSON line each | before each call returns |
  */
 
-/** The format version of the manifest and every file it lists. Version 1 was one file holding everything. */
-export const SCHEMA_VERSION = 2;
+/**
+ * The format version of the manifest and every file it lists. Version 1 was one file holding
+ * everything; version 2 wrote each subscription of a shard as a JSON object, version 3 as a row of
+ * named columns (half the bytes, and a third of the time to read 100,000 of them).
+ */
+export const SCHEMA_VERSION = 3;
+/**
+ * The versions of the split layout this one reads. A version-2 store differs only in its shard files,
+ * which are read as they are and rewritten as rows when they next change.
+ */
+export const SPLIT_SCHEMAS: readonly number[] = [2, 3];
 /** Subscription shards of a new store: 100,000 subscriptions make shards of about 800 kB. */
 export const DEFAULT_SHARDS = 64;
 
@@ -27,7 +44,8 @@ export function monthOf(publishedAt: string): string {
 
 /** The manifest: the file at `DATABASE_FILE`. */
 export interface Manifest {
-  readonly schema: typeof SCHEMA_VERSION;
+  /** {@link SCHEMA_VERSION} when written; 2 in a store this version has not yet written to. */
+  readonly schema: number;
   /** The last journalled change the listed files are known to hold; replay starts after it. */
   readonly seq: number;
   readonly nextItemId: number;
@@ -42,16 +60,34 @@ export interface Manifest {
   readonly runs: readonly DeliveryRun[];
 }
 
-/** A subscription shard file. */
+/** A subscription shard file: a row per subscription, its columns named. */
 export interface ShardFile {
   readonly schema: typeof SCHEMA_VERSION;
+  readonly shard: number;
+  readonly columns: readonly string[];
+  readonly rows: readonly SubscriptionRow[];
+}
+
+/** Shard `n`'s file holding `subscriptions` (their claims left out). */
+export function shardFile(n: number, subscriptions: Iterable<Subscription>): ShardFile {
+  return {
+    schema: SCHEMA_VERSION,
+    shard: n,
+    columns: SUBSCRIPTION_COLUMNS,
+    rows: Array.from(subscriptions, toRow),
+  };
+}
+
+/** A shard file as version 2 wrote it: an object per subscription. */
+export interface V2ShardFile {
+  readonly schema: 2;
   readonly shard: number;
   readonly subscriptions: readonly Subscription[];
 }
 
 /** A month file. */
 export interface MonthFile {
-  readonly schema: typeof SCHEMA_VERSION;
+  readonly schema: number;
   readonly month: string;
   readonly items: readonly Item[];
 }
@@ -61,7 +97,7 @@ export type IndexRow = readonly [number, string, string];
 
 /** The item index file. */
 export interface IndexFile {
-  readonly schema: typeof SCHEMA_VERSION;
+  readonly schema: number;
   /** In time order. */
   readonly items: readonly IndexRow[];
 }
@@ -124,11 +160,13 @@ export function schemaOf(value: unknown): number | undefined {
   return isObject(value) && typeof value.schema === 'number' ? value.schema : undefined;
 }
 
-/** Whether parsed JSON is a version-2 manifest. */
+const isSplitSchema = (v: Record<string, unknown>) => SPLIT_SCHEMAS.includes(v.schema as number);
+
+/** Whether parsed JSON is a manifest (of a version this one reads). */
 export function isManifest(v: unknown): v is Manifest {
   return (
     isObject(v) &&
-    v.schema === SCHEMA_VERSION &&
+    isSplitSchema(v) &&
     isCount(v.seq) &&
     isCount(v.nextItemId) &&
     isCount(v.shards) &&
@@ -142,22 +180,29 @@ export function isManifest(v: unknown): v is Manifest {
   );
 }
 
-/** Whether parsed JSON is shard `n`'s file. */
-export function isShardFile(v: unknown, n: number): v is ShardFile {
-  return (
-    isObject(v) &&
-    v.schema === SCHEMA_VERSION &&
-    v.shard === n &&
-    Array.isArray(v.subscriptions) &&
-    v.subscriptions.every((s) => isObject(s) && typeof s.key === 'string')
-  );
+/**
+ * Whether parsed JSON is shard `n`'s file, of either version. A file naming a column this version does
+ * not know is refused (it was written by a newer Briefcast, and reading it would drop that column).
+ * Each row is checked as it is decoded ({@link RowDecoder}).
+ */
+export function isShardFile(v: unknown, n: number): v is ShardFile | V2ShardFile {
+  if (!isObject(v) || v.shard !== n) return false;
+  if (v.schema === 2) {
+    return (
+      Array.isArray(v.subscriptions) && v.subscriptions.every((s) => isObject(s) && typeof s.key === 'string')
+    );
+  }
+  if (v.schema !== SCHEMA_VERSION || !Array.isArray(v.columns) || !Array.isArray(v.rows)) return false;
+  if (!v.columns.every((c) => typeof c === 'string')) return false;
+  const at = columnPositions(v.columns as string[]);
+  return !('unknown' in at) && hasRequiredColumns(at);
 }
 
 /** Whether parsed JSON is `month`'s file. */
 export function isMonthFile(v: unknown, month: string): v is MonthFile {
   return (
     isObject(v) &&
-    v.schema === SCHEMA_VERSION &&
+    isSplitSchema(v) &&
     v.month === month &&
     Array.isArray(v.items) &&
     v.items.every(
@@ -174,7 +219,7 @@ export function isMonthFile(v: unknown, month: string): v is MonthFile {
 export function isIndexFile(v: unknown): v is IndexFile {
   return (
     isObject(v) &&
-    v.schema === SCHEMA_VERSION &&
+    isSplitSchema(v) &&
     Array.isArray(v.items) &&
     v.items.every(
       (r) =>

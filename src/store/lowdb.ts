@@ -16,13 +16,17 @@ import {
   monthOf,
   SCHEMA_VERSION,
   type ShardFile,
+  SPLIT_SCHEMAS,
   StoreLayout,
   schemaOf,
+  shardFile,
+  type V2ShardFile,
 } from './layout.js';
 import { type Change, keepRun } from './memory.js';
 import { convertV1, isV1File } from './migrate.js';
 import { MonthArchive } from './month-archive.js';
-import { StringPool, SubscriptionTable, withoutClaim } from './subscription-table.js';
+import { type ColumnPositions, columnPositions, RowDecoder } from './subscription-rows.js';
+import { StringPool, SubscriptionTable } from './subscription-table.js';
 
 export { StoreError } from './json-file.js';
 export { SCHEMA_VERSION } from './layout.js';
@@ -96,7 +100,7 @@ export class LowdbStore implements Store {
   readonly #delayMs: number;
   readonly #retryDelayMs: number;
   readonly #manifestFile: JsonFile<Manifest>;
-  readonly #shardFiles: JsonFile<ShardFile>[];
+  readonly #shardFiles: JsonFile<ShardFile | V2ShardFile>[];
   readonly #indexFile: JsonFile<IndexFile>;
   readonly #subs: SubscriptionTable;
   readonly #shardsOnDisk: Set<number>;
@@ -177,9 +181,22 @@ export class LowdbStore implements Store {
   async #load(): Promise<void> {
     const pool = new StringPool();
     for (const n of this.#shardsOnDisk) {
-      const shard = await this.#shardFiles[n]!.read((v): v is ShardFile => isShardFile(v, n));
+      const shard = await this.#shardFiles[n]!.read((v): v is ShardFile | V2ShardFile => isShardFile(v, n));
       if (!shard) throw this.#missing(this.#layout.shard(n));
-      for (const sub of shard.subscriptions) this.#subs.set(pool.adopt(sub));
+      if ('rows' in shard) {
+        const decoder = new RowDecoder(columnPositions(shard.columns) as ColumnPositions, pool);
+        for (const row of shard.rows) {
+          const sub = decoder.decode(row);
+          if (!sub) {
+            throw new StoreError(
+              `Data file ${this.#layout.shard(n)} is not a Briefcast data file (a row is not a subscription). ${LEFT_UNTOUCHED}`,
+            );
+          }
+          this.#subs.set(sub);
+        }
+      } else {
+        for (const sub of shard.subscriptions) this.#subs.set(pool.adopt(sub));
+      }
     }
     if (this.#indexOnDisk) {
       const index = await this.#indexFile.read(isIndexFile);
@@ -461,8 +478,7 @@ export class LowdbStore implements Store {
       // Each write awaits its file, so the event loop runs between shards.
       while (shards.length > 0) {
         const n = shards[0]!;
-        const subscriptions = Array.from(this.#subs.shard(n), withoutClaim);
-        await this.#shardFiles[n]!.write({ schema: SCHEMA_VERSION, shard: n, subscriptions });
+        await this.#shardFiles[n]!.write(shardFile(n, this.#subs.shard(n)));
         this.#shardsOnDisk.add(n);
         shards.shift();
       }
@@ -551,9 +567,9 @@ async function readManifest(layout: StoreLayout, options: LowdbStoreOptions): Pr
     if (!converted) throw new StoreError(`Data file ${layout.manifest} disappeared while it was converted.`);
     return converted;
   }
-  if (schema !== undefined && schema !== 1 && schema !== SCHEMA_VERSION) {
+  if (schema !== undefined && schema !== 1 && !SPLIT_SCHEMAS.includes(schema)) {
     throw new StoreError(
-      `Data file ${layout.manifest} has schema version ${schema}; this Briefcast reads versions 1 and ${SCHEMA_VERSION}. ${LEFT_UNTOUCHED}`,
+      `Data file ${layout.manifest} has schema version ${schema}; this Briefcast reads versions 1 to ${SCHEMA_VERSION}. ${LEFT_UNTOUCHED}`,
     );
   }
   if (!isManifest(raw)) {

@@ -12,6 +12,7 @@ import {
   SCHEMA_VERSION,
   type ShardFile,
   type StoreLayout,
+  shardFile,
 } from './layout.js';
 import type { StoreData } from './memory.js';
 import { shardOf, withoutClaim } from './subscription-table.js';
@@ -58,7 +59,7 @@ export async function writeLayout(layout: StoreLayout, data: LayoutData): Promis
   const shardFiles: number[] = [];
   for (const [n, subscriptions] of shards.entries()) {
     if (subscriptions.length === 0) continue;
-    await new JsonFile<ShardFile>(layout.shard(n)).write({ schema: SCHEMA_VERSION, shard: n, subscriptions });
+    await new JsonFile<ShardFile>(layout.shard(n)).write(shardFile(n, subscriptions));
     shardFiles.push(n);
   }
   const months = new Map<string, Item[]>();

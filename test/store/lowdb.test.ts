@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { StoreLayout } from '../../src/store/layout.js';
 import { LowdbStore, type LowdbStoreOptions, StoreError } from '../../src/store/lowdb.js';
+import { shardOf } from '../../src/store/subscription-table.js';
 import { sampleSub } from '../helpers/fixtures.js';
 import { makeNewsroom } from '../helpers/newsroom.js';
 
@@ -49,7 +50,7 @@ describe('LowdbStore', () => {
     expect(await again.getSubscription('telegram:1')).toMatchObject({ status: 'active' });
     expect((await again.addItem(item(2))).id).toBe(2);
     await again.close();
-    expect(json(file)).toMatchObject({ schema: 2, nextItemId: 3, months: ['2026-01'], indexFile: true });
+    expect(json(file)).toMatchObject({ schema: 3, nextItemId: 3, months: ['2026-01'], indexFile: true });
     expect(json(layout.month('2026-01')).items).toHaveLength(2);
     expect(journals()).toEqual([]);
   });
@@ -65,8 +66,8 @@ describe('LowdbStore', () => {
     await store.flush();
     expect(store.writes).toBe(1);
     const shards = json(file).shardFiles as number[];
-    const subs = shards.flatMap((n) => json(layout.shard(n)).subscriptions);
-    expect(subs).toHaveLength(200);
+    const rows = shards.flatMap((n) => json(layout.shard(n)).rows);
+    expect(rows).toHaveLength(200);
     await store.close();
   });
 
@@ -183,7 +184,9 @@ describe('LowdbStore', () => {
     });
     await store.close();
     const shards = json(file).shardFiles as number[];
-    expect(shards.flatMap((n) => json(layout.shard(n)).subscriptions)[0]).not.toHaveProperty('claim');
+    const written = shards.map((n) => readFileSync(layout.shard(n), 'utf8')).join('');
+    expect(written).toContain('"partsSent":1');
+    expect(written).not.toContain('"dead"');
     const reopened = await open();
     const sub = await reopened.getSubscription('telegram:1');
     expect(sub?.claim).toBeUndefined();
@@ -267,13 +270,65 @@ describe('LowdbStore items by month', () => {
   });
 });
 
+describe('LowdbStore on a schema-2 store', () => {
+  /** Lays out a store as version 2 wrote it: an object per subscription in each shard file. */
+  function writeV2(subs: ReturnType<typeof sampleSub>[]): number[] {
+    const shards = new Map<number, ReturnType<typeof sampleSub>[]>();
+    for (const sub of subs) {
+      const n = shardOf(sub.key, 4);
+      shards.set(n, [...(shards.get(n) ?? []), sub]);
+    }
+    for (const [n, subscriptions] of shards) {
+      writeFileSync(layout.shard(n), JSON.stringify({ schema: 2, shard: n, subscriptions }));
+    }
+    const shardFiles = [...shards.keys()].sort();
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schema: 2,
+        seq: 0,
+        nextItemId: 1,
+        shards: 4,
+        shardFiles,
+        months: [],
+        indexFile: false,
+        runs: [],
+      }),
+    );
+    return shardFiles;
+  }
+
+  it('reads it as it is, and writes a shard as rows (and the manifest as version 3) once it changes', async () => {
+    const subs = Array.from({ length: 12 }, (_, i) => sampleSub(`telegram:${i + 1}`, { topics: ['nft'] }));
+    const shardFiles = writeV2(subs);
+    expect(shardFiles.length).toBeGreaterThan(1);
+    const store = await open();
+    expect(await store.listSubscriptions()).toHaveLength(12);
+    expect(await store.getSubscription('telegram:3')).toStrictEqual(subs[2]);
+    await store.saveSubscription({ ...subs[2]!, time: '09:30' });
+    await store.close();
+
+    expect(json(file).schema).toBe(3);
+    const changed = shardOf('telegram:3', 4);
+    expect(json(layout.shard(changed))).toMatchObject({ schema: 3, columns: expect.any(Array) });
+    const untouched = shardFiles.find((n) => n !== changed)!;
+    expect(json(layout.shard(untouched))).toMatchObject({ schema: 2, subscriptions: expect.any(Array) });
+
+    const again = await open();
+    expect(await again.listSubscriptions()).toHaveLength(12);
+    expect((await again.getSubscription('telegram:3'))?.time).toBe('09:30');
+    expect(await again.getSubscription('telegram:1')).toStrictEqual(subs[0]);
+    await again.close();
+  });
+});
+
 describe('LowdbStore refuses files it cannot use', () => {
   it.each([
     ['truncated JSON', '{"schema":2,"items":[', /is not valid JSON/],
     ['an empty file', '', /is not valid JSON/],
     ['another program’s JSON', '{"hello":"world"}', /is not a Briefcast data file/],
     ['JSON null', 'null', /is not a Briefcast data file/],
-    ['a newer schema', '{"schema":3,"seq":0}', /schema version 3/],
+    ['a newer schema', '{"schema":4,"seq":0}', /schema version 4; this Briefcast reads versions 1 to 3/],
   ])(
     'refuses a manifest with %s, naming the file, and leaves it exactly as it was',
     async (_what, content, message) => {
@@ -304,6 +359,25 @@ describe('LowdbStore refuses files it cannot use', () => {
     expect((error as Error).message).toMatch(/not valid JSON/);
     expect(readFileSync(broken, 'utf8')).toBe('{"schema":2,');
     expect(readFileSync(file, 'utf8')).toBe(manifest);
+  });
+
+  it.each([
+    ['a column this version does not know', (f: Record<string, unknown[]>) => f.columns!.push('mood')],
+    ['a row that is not a subscription', (f: Record<string, unknown[]>) => f.rows!.push(['telegram', 7])],
+  ])('refuses a shard with %s, naming it, and leaves it as it was', async (_what, spoil) => {
+    const store = await open();
+    await store.saveSubscription(sampleSub());
+    await store.close();
+    const shard = layout.shard(json(file).shardFiles[0]);
+    const content = json(shard);
+    spoil(content);
+    writeFileSync(shard, JSON.stringify(content));
+    const before = readFileSync(shard, 'utf8');
+    const error = await open().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toContain(shard);
+    expect((error as Error).message).toMatch(/not a Briefcast data file/);
+    expect(readFileSync(shard, 'utf8')).toBe(before);
   });
 
   it('refuses a store whose listed file is missing', async () => {

@@ -92,7 +92,7 @@ describe('converting a schema-1 data file', () => {
     expect(readFileSync(layout.legacyBackup, 'utf8')).toBe(original);
     expect(existsSync(layout.legacyJournal)).toBe(false);
     const manifest = JSON.parse(readFileSync(file, 'utf8'));
-    expect(manifest).toMatchObject({ schema: 2, nextItemId: 5, months: ['2025-12', '2026-01'] });
+    expect(manifest).toMatchObject({ schema: 3, nextItemId: 5, months: ['2025-12', '2026-01'] });
     expect(JSON.parse(readFileSync(layout.month('2025-12'), 'utf8')).items).toHaveLength(1);
 
     const again = await open();
