@@ -2,8 +2,6 @@ import type { Readable, Writable } from 'node:stream';
 import { commands } from '../commands/index.js';
 import type { Adapter } from './adapters/adapter.js';
 import { ConsoleAdapter } from './adapters/console/console.js';
-import { createDiscordAdapter } from './adapters/discord/discord.js';
-import { createTelegramAdapter } from './adapters/telegram/telegram.js';
 import type { Config } from './config.js';
 import type { Platform } from './core/chat.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -104,7 +102,10 @@ export async function startApp(deps: AppDeps): Promise<App> {
     );
   }
 
+  // Each platform's adapter, and with it its library (telegraf, discord.js), is loaded only when that
+  // platform is configured: loading both cost every start about half a second, console mode included.
   if (config.telegram) {
+    const { createTelegramAdapter } = await import('./adapters/telegram/telegram.js');
     adapters.push(
       createTelegramAdapter({
         dispatcher,
@@ -119,6 +120,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   }
 
   if (config.discord) {
+    const { createDiscordAdapter } = await import('./adapters/discord/discord.js');
     adapters.push(
       createDiscordAdapter({ dispatcher, newsroom, logger, config: config.discord, now: () => clock.now() }),
     );
