@@ -62,7 +62,12 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const topics = await loadTopics();
+  const openStart = performance.now();
   const store = deps.store ?? (await LowdbStore.open(config.databaseFile, { logger }));
+  logger.debug(
+    { file: config.databaseFile, ms: Math.round(performance.now() - openStart), sinceStartMs: Math.round(openStart) },
+    'store opened',
+  );
   const platformConfigured = config.telegram !== undefined || config.discord !== undefined;
   const consoleMode = !platformConfigured;
   if (config.sampleData ?? consoleMode) {

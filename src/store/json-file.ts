@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type Adapter, Low } from 'lowdb';
@@ -12,17 +13,29 @@ export class StoreError extends Error {
 export const LEFT_UNTOUCHED =
   'It was left untouched: repair it, restore a backup, or point DATABASE_FILE elsewhere.';
 
+/** `json` with every character outside ASCII written as a `\uXXXX` escape (still the same JSON). */
+export function asciiJson(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /**
  * lowdb's `DataFile` for compact JSON, reading the file as bytes and decoding it once: lowdb's own
  * read decodes it in 64 kB pieces joined into one long string, which made reading 48 MB of
- * subscription shards take 0.9 s instead of 0.6 s. Writes are lowdb's (`TextFile`: a temporary file
- * renamed over the old one).
+ * subscription shards take 0.9 s instead of 0.6 s. A file that is all ASCII is decoded as such
+ * (three times faster than UTF-8 here), and becomes a one-byte string, which `JSON.parse` reads
+ * faster than the two-byte string a single Chinese character makes of a whole file. Writes are
+ * lowdb's (`TextFile`: a temporary file renamed over the old one).
  */
 class CompactJsonFile<T> implements Adapter<T> {
   readonly #text: TextFile;
+  readonly #ascii: boolean;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    ascii: boolean,
+  ) {
     this.#text = new TextFile(path);
+    this.#ascii = ascii;
   }
 
   async read(): Promise<T | null> {
@@ -33,11 +46,12 @@ class CompactJsonFile<T> implements Adapter<T> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
-    return JSON.parse(bytes.toString('utf8')) as T;
+    return JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')) as T;
   }
 
   write(data: T): Promise<void> {
-    return this.#text.write(JSON.stringify(data));
+    const json = JSON.stringify(data);
+    return this.#text.write(this.#ascii ? asciiJson(json) : json);
   }
 }
 
@@ -49,8 +63,16 @@ class CompactJsonFile<T> implements Adapter<T> {
 export class JsonFile<T extends object> {
   readonly #db: Low<T | null>;
 
-  constructor(readonly path: string) {
-    this.#db = new Low<T | null>(new CompactJsonFile<T | null>(path), null);
+  /**
+   * @param options.ascii write every character outside ASCII escaped, so the file reads back as a
+   *   one-byte string: for files mostly in ASCII and read at every start (the subscription shards:
+   *   100,000 subscriptions, a few Chinese chat titles in each shard, read in 0.2 s instead of 0.35 s)
+   */
+  constructor(
+    readonly path: string,
+    options: { readonly ascii?: boolean } = {},
+  ) {
+    this.#db = new Low<T | null>(new CompactJsonFile<T | null>(path, options.ascii ?? false), null);
   }
 
   /**

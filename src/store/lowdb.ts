@@ -133,7 +133,10 @@ export class LowdbStore implements Store {
     this.#retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     this.#manifestFile = new JsonFile<Manifest>(layout.manifest);
     this.#subs = new SubscriptionTable(manifest.shards);
-    this.#shardFiles = Array.from({ length: manifest.shards }, (_, n) => new JsonFile(layout.shard(n)));
+    this.#shardFiles = Array.from(
+      { length: manifest.shards },
+      (_, n) => new JsonFile(layout.shard(n), { ascii: true }),
+    );
     this.#shardsOnDisk = new Set(manifest.shardFiles);
     this.#indexFile = new JsonFile<IndexFile>(layout.index);
     this.#indexOnDisk = manifest.indexFile;

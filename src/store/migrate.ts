@@ -59,7 +59,7 @@ export async function writeLayout(layout: StoreLayout, data: LayoutData): Promis
   const shardFiles: number[] = [];
   for (const [n, subscriptions] of shards.entries()) {
     if (subscriptions.length === 0) continue;
-    await new JsonFile<ShardFile>(layout.shard(n)).write(shardFile(n, subscriptions));
+    await new JsonFile<ShardFile>(layout.shard(n), { ascii: true }).write(shardFile(n, subscriptions));
     shardFiles.push(n);
   }
   const months = new Map<string, Item[]>();

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,6 +54,22 @@ describe('LowdbStore', () => {
     expect(json(file)).toMatchObject({ schema: 3, nextItemId: 3, months: ['2026-01'], indexFile: true });
     expect(json(layout.month('2026-01')).items).toHaveLength(2);
     expect(journals()).toEqual([]);
+  });
+
+  it('writes subscription shards in ASCII and reads back every character outside it', async () => {
+    const title = '区块链 news 🧱 \ud800 "quoted" \\ é\u007f';
+    const store = await open();
+    await store.saveSubscription(
+      sampleSub('telegram:1', { chatTitle: title, createdBy: { ...author, name: '编辑' } }),
+    );
+    await store.close();
+    const shard = readFileSync(layout.shard(json(file).shardFiles[0]));
+    expect(isAscii(shard)).toBe(true);
+    const again = await open();
+    const sub = await again.getSubscription('telegram:1');
+    expect(sub?.chatTitle).toBe(title);
+    expect(sub?.createdBy.name).toBe('编辑');
+    await again.close();
   });
 
   it('writes a burst of changes in one checkpoint, after the write delay', async () => {
