@@ -80,6 +80,29 @@ function engineFor(newsroom: DeliveryEngineOptions['newsroom'], logger: Logger) 
   return { engine, sender };
 }
 
+/** A gap between ticks of a 5 ms timer longer than this is reported (with `BENCH_STALLS=1`). */
+const STALL_MS = 50;
+
+/**
+ * With `BENCH_STALLS=1` in the environment, prints to stderr each stall of the event loop over
+ * {@link STALL_MS} during the fan-out, with when it ended (seconds since `since`): to find, with a
+ * `--cpu-prof` profile of the same run, what held the loop.
+ */
+function watchStalls(since: number): { stop(): void } {
+  if (process.env.BENCH_STALLS !== '1') return { stop() {} };
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (now - last > STALL_MS) {
+      process.stderr.write(
+        `stall ${(now - last).toFixed(0)} ms ending at ${((now - since) / 1000).toFixed(2)} s (process time ${now.toFixed(0)} ms)\n`,
+      );
+    }
+    last = now;
+  }, 5);
+  return { stop: () => clearInterval(timer) };
+}
+
 async function measure(file: string): Promise<ScaleResult> {
   const logger = createLogger('warn');
   const { store, topics, newsroom, openMs, readyMs, readyAt } = await ready(file, logger);
@@ -95,9 +118,11 @@ async function measure(file: string): Promise<ScaleResult> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const started = performance.now();
+  const stalls = watchStalls(started);
   const run = await engine.tick();
   const fanoutSeconds = (performance.now() - started) / 1000;
   delay.disable();
+  stalls.stop();
   const checkpoints = store.writes - writesBefore;
   const monthsInMemory = store.monthsInMemory.length;
   const closeStart = performance.now();

@@ -67,8 +67,11 @@ const COVERED_STATS = new Set(['sent', 'failed', 'lastSentAt', 'lastError']);
 /** The fields of `value` outside `covered`, or `undefined` when there are none. */
 function uncovered(value: object, covered: ReadonlySet<string>): Record<string, unknown> | undefined {
   let rest: Record<string, unknown> | undefined;
-  for (const [k, v] of Object.entries(value)) {
-    if (covered.has(k) || v === undefined) continue;
+  // for…in over a plain object: no array per field (Object.entries made one, for every subscription).
+  for (const k in value) {
+    if (covered.has(k)) continue;
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined || !Object.hasOwn(value, k)) continue;
     rest ??= {};
     rest[k] = v;
   }
@@ -77,15 +80,15 @@ function uncovered(value: object, covered: ReadonlySet<string>): Record<string, 
 
 /** What of `sub` no column covers: its own extra fields, and those of its chat, creator and stats. */
 function extraOf(sub: Subscription): Record<string, unknown> | null {
-  const extra: Record<string, unknown> = { ...uncovered(sub, COVERED) };
-  if (sub.key !== chatKey(sub.chat)) extra.key = sub.key;
+  let extra = uncovered(sub, COVERED);
+  if (sub.key !== chatKey(sub.chat)) extra = { ...extra, key: sub.key };
   const chat = uncovered(sub.chat, COVERED_CHAT);
-  if (chat) extra['chat.'] = chat;
+  if (chat) extra = { ...extra, 'chat.': chat };
   const user = uncovered(sub.createdBy, COVERED_USER);
-  if (user) extra['createdBy.'] = user;
+  if (user) extra = { ...extra, 'createdBy.': user };
   const stats = uncovered(sub.stats, COVERED_STATS);
-  if (stats) extra['stats.'] = stats;
-  return Object.keys(extra).length === 0 ? null : extra;
+  if (stats) extra = { ...extra, 'stats.': stats };
+  return extra ?? null;
 }
 
 /** `sub` as a row of {@link SUBSCRIPTION_COLUMNS} (its claim left out). */
