@@ -65,7 +65,11 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const openStart = performance.now();
   const store = deps.store ?? (await LowdbStore.open(config.databaseFile, { logger }));
   logger.debug(
-    { file: config.databaseFile, ms: Math.round(performance.now() - openStart), sinceStartMs: Math.round(openStart) },
+    {
+      file: config.databaseFile,
+      ms: Math.round(performance.now() - openStart),
+      sinceStartMs: Math.round(openStart),
+    },
     'store opened',
   );
   const platformConfigured = config.telegram !== undefined || config.discord !== undefined;
