@@ -39,8 +39,8 @@ export type SubscriptionColumn = (typeof SUBSCRIPTION_COLUMNS)[number];
 /** One subscription as a row: a value per column, `null` for an absent optional field. */
 export type SubscriptionRow = readonly unknown[];
 
-/** The fields the columns cover; anything else goes to `extra`. */
-const COVERED = new Set([
+/** The fields the columns cover (the claim is left out on purpose); anything else goes to `extra`. */
+const COVERED: ReadonlySet<string> = new Set<keyof Subscription>([
   'key',
   'chat',
   'chatKind',
@@ -60,9 +60,18 @@ const COVERED = new Set([
   'progress',
   'stats',
 ]);
-const COVERED_CHAT = new Set(['platform', 'id', 'thread']);
-const COVERED_USER = new Set(['platform', 'id', 'name']);
-const COVERED_STATS = new Set(['sent', 'failed', 'lastSentAt', 'lastError']);
+const COVERED_CHAT: ReadonlySet<string> = new Set<keyof Subscription['chat']>(['platform', 'id', 'thread']);
+const COVERED_USER: ReadonlySet<string> = new Set<keyof Subscription['createdBy']>([
+  'platform',
+  'id',
+  'name',
+]);
+const COVERED_STATS: ReadonlySet<string> = new Set<keyof Subscription['stats']>([
+  'sent',
+  'failed',
+  'lastSentAt',
+  'lastError',
+]);
 
 /** The fields of `value` outside `covered`, or `undefined` when there are none. */
 function uncovered(value: object, covered: ReadonlySet<string>): Record<string, unknown> | undefined {
