@@ -26,7 +26,7 @@ import {
 /**
  * The format version of the manifest and every file it lists. Version 1 was one file holding
  * everything; version 2 wrote each subscription of a shard as a JSON object, version 3 as a row of
- * named columns (half the bytes, and a third of the time to read 100,000 of them).
+ * named columns (100,000 subscriptions: 28 MB instead of 48 MB, parsed in about half the time).
  */
 export const SCHEMA_VERSION = 3;
 /**
@@ -34,7 +34,7 @@ export const SCHEMA_VERSION = 3;
  * which are read as they are and rewritten as rows when they next change.
  */
 export const SPLIT_SCHEMAS: readonly number[] = [2, 3];
-/** Subscription shards of a new store: 100,000 subscriptions make shards of about 800 kB. */
+/** Subscription shards of a new store: 100,000 subscriptions make shards of about 450 kB. */
 export const DEFAULT_SHARDS = 64;
 
 /** An item's month, `YYYY-MM` (UTC), which names its file. */

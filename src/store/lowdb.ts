@@ -80,7 +80,7 @@ const isObject = (v: unknown): v is object => typeof v === 'object' && v !== nul
  * (see `layout.ts` for the files):
  *
  * - **Subscriptions** are all in memory, and on disk in shards by key hash, so writing out a change
- *   rewrites only its shard (about 800 kB at 100,000 subscriptions, a few ms to serialise).
+ *   rewrites only its shard (about 450 kB at 100,000 subscriptions, a few ms to serialise).
  * - **Items** are indexed in memory by id, topic and time; their bodies are in one file per month,
  *   the newest months in memory and older ones read when a query reaches them.
  * - **Every change** is appended to the journal before the call returns ({@link Journal}); a
