@@ -116,11 +116,11 @@ function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
+/** The bot's entry point as `npm start` runs it, and as `npm run build` makes it. */
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const BUILT_MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 /** How long the bot may take to log `ready` before the figure is given up on. */
 const APP_READY_TIMEOUT_MS = 60_000;
-
-const BUILT_MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 
 /** `npm run build`: the production entry point, `dist/src/main.js`. Whether it built. */
 function build(): boolean {

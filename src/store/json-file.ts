@@ -14,7 +14,7 @@ export const LEFT_UNTOUCHED =
   'It was left untouched: repair it, restore a backup, or point DATABASE_FILE elsewhere.';
 
 /** `json` with every character outside ASCII written as a `\uXXXX` escape (still the same JSON). */
-export function asciiJson(json: string): string {
+function asciiJson(json: string): string {
   return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
