@@ -3,9 +3,7 @@ import { defineCommand } from '../src/core/command.js';
 /** `/help`: the commands, the topics, and this chat's subscription. */
 export default defineCommand({
   name: 'help',
-  description: 'The commands, the topics, and this chat’s subscription',
   access: 'anyone',
   args: {},
-  usage: '/help',
-  run: (ctx) => ctx.newsroom.help(ctx.chat, ctx.commands, ctx.isEditor, ctx.now),
+  run: (ctx) => ctx.newsroom.help(ctx.chat, ctx.commands, ctx.isEditor, ctx.now, ctx.tr),
 });

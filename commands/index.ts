@@ -5,6 +5,7 @@ import deleteCommand from './delete.js';
 import digest from './digest.js';
 import edit from './edit.js';
 import help from './help.js';
+import language from './language.js';
 import post from './post.js';
 import settings from './settings.js';
 import start from './start.js';
@@ -27,6 +28,7 @@ export const commands: readonly Command[] = validateCommands([
   subscribe,
   unsubscribe,
   settings,
+  language,
   post,
   edit,
   deleteCommand,

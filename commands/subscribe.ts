@@ -1,20 +1,21 @@
 import { arg, defineCommand, type RawArgs } from '../src/core/command.js';
 import { looksLikeTimezone } from '../src/core/parse.js';
 import { err, ok, type Result } from '../src/core/result.js';
+import type { Translator } from '../src/i18n/translator.js';
 
 const TIME_LIKE = /^\d/;
 
 /** Sorts the words of `/subscribe` into topics, a time and a time zone, in any order. */
-function splitSubscribeText(rest: string): Result<RawArgs> {
+function splitSubscribeText(rest: string, tr: Translator): Result<RawArgs> {
   const topics: string[] = [];
   let time: string | undefined;
   let timezone: string | undefined;
-  for (const word of rest.split(/[\s,]+/).filter((w) => w !== '')) {
+  for (const word of rest.split(/[\s,，、]+/).filter((w) => w !== '')) {
     if (TIME_LIKE.test(word)) {
-      if (time !== undefined) return err(`Two times given (${time} and ${word}); give one HH:MM.`);
+      if (time !== undefined) return err(tr.t('parse.twoTimes', { first: time, second: word }));
       time = word;
     } else if (looksLikeTimezone(word)) {
-      if (timezone !== undefined) return err(`Two time zones given (${timezone} and ${word}); give one.`);
+      if (timezone !== undefined) return err(tr.t('parse.twoTimezones', { first: timezone, second: word }));
       timezone = word;
     } else {
       topics.push(word);
@@ -30,17 +31,13 @@ function splitSubscribeText(rest: string): Result<RawArgs> {
 /** `/subscribe [topics…] [HH:MM] [timezone]`: subscribe this chat or change its subscription. */
 export default defineCommand({
   name: 'subscribe',
-  description: 'Get the daily digest here, or change its topics, time or time zone',
   access: 'chatAdmin',
-  args: {
-    topics: arg.topics({ description: 'Topics, comma-separated, or all' }),
-    time: arg.time({ description: 'Delivery time, HH:MM (24-hour)' }),
-    timezone: arg.timezone({ description: 'IANA time zone, e.g. Asia/Shanghai' }),
-  },
-  usage: '/subscribe [topics…|all] [HH:MM] [timezone]',
-  examples: ['/subscribe mining nft 08:30 Asia/Shanghai', '/subscribe all 7:00 UTC', '/subscribe policy'],
+  args: { topics: arg.topics(), time: arg.time(), timezone: arg.timezone() },
   splitText: splitSubscribeText,
   async run(ctx, { topics, time, timezone }) {
+    // A chat that never chose a language keeps, for its digests, the one its platform gives posts there.
+    if (ctx.language.chosen === undefined)
+      await ctx.newsroom.languages.setLanguage(ctx.chat, ctx.language.forPosts);
     // A chatAdmin command always has a user, except in a Telegram channel, where the channel itself subscribes.
     const by = ctx.user ?? { platform: ctx.chat.platform, id: ctx.chat.id, name: ctx.chatTitle ?? 'channel' };
     return ctx.newsroom.subscribe(
@@ -52,6 +49,7 @@ export default defineCommand({
         ...(timezone !== undefined && { timezone }),
       },
       ctx.now,
+      ctx.tr,
     );
   },
 });

@@ -12,6 +12,7 @@ import { DeliveryEngine, type DeliveryEngineOptions, type DeliveryLanes } from '
 import { createGates, type DeliveryGates, deliveryConcurrency } from './delivery/gates.js';
 import { Scheduler } from './delivery/scheduler.js';
 import { type HealthServer, startHealthServer } from './health.js';
+import { translatorFor } from './i18n/translator.js';
 import type { Logger } from './log.js';
 import { LowdbStore } from './store/lowdb.js';
 import { loadSample, loadTopics } from './store/seed.js';
@@ -81,7 +82,11 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const newsroom = new Newsroom(
     store,
     topics,
-    { timezone: config.briefingTimezone, defaultDeliveryTime: config.defaultDeliveryTime },
+    {
+      timezone: config.briefingTimezone,
+      defaultDeliveryTime: config.defaultDeliveryTime,
+      defaultLanguage: config.defaultLanguage,
+    },
     clock,
   );
   const editors: Record<Platform, ReadonlySet<string>> = {
@@ -99,13 +104,14 @@ export async function startApp(deps: AppDeps): Promise<App> {
   });
   const adapters: Adapter[] = [];
   if (consoleMode) {
+    const language = config.consoleLanguage ?? config.defaultLanguage;
     adapters.push(
       new ConsoleAdapter({
         dispatcher,
         input: deps.input ?? process.stdin,
         output: deps.output ?? process.stdout,
-        greeting:
-          'Briefcast console — a local chat on the sample briefing; you are an editor. Type /help. (Set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN in .env to connect a platform.)',
+        language,
+        greeting: translatorFor(language).t('console.greeting'),
         onEnd: endApp,
       }),
     );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseTime, parseTimezone } from './core/parse.js';
+import { languageCodes, parseTime, parseTimezone } from './core/parse.js';
+import { type LanguageCode, languageFromLocale, resolveLanguage } from './i18n/translator.js';
 
 /**
  * Defaults for every optional setting, in one place.
@@ -12,6 +13,7 @@ export const DEFAULTS = {
   BRIEFING_TIMEZONE: 'Asia/Shanghai',
   DEFAULT_DELIVERY_TIME: '08:00',
   LOG_LEVEL: 'info',
+  DEFAULT_LANGUAGE: 'en',
 } as const;
 
 /** Telegram allows paid broadcasts up to 1,000 messages per second. */
@@ -40,6 +42,10 @@ export interface Config {
   readonly sampleData: boolean | undefined;
   readonly logLevel: string;
   readonly healthPort?: number;
+  /** `DEFAULT_LANGUAGE`: for chats that have chosen none and whose platform suggests none. */
+  readonly defaultLanguage: LanguageCode;
+  /** The console chat's language: `--language`, else the one `LANG` names; absent: `defaultLanguage`. */
+  readonly consoleLanguage?: LanguageCode;
 }
 
 const optional = <T>(schema: z.ZodType<T, string>) =>
@@ -84,6 +90,16 @@ const fromParser = (parse: (s: string) => { ok: true; value: string } | { ok: fa
     return z.NEVER;
   });
 
+/** A language Briefcast speaks, by code or name (`en`, `zh`, `zh-CN`, `中文`). */
+function language() {
+  return z.string().transform((v, ctx) => {
+    const code = resolveLanguage(v);
+    if (code !== undefined) return code;
+    ctx.addIssue({ code: 'custom', message: `one of ${languageCodes().replace('|', ', ')}` });
+    return z.NEVER;
+  });
+}
+
 const schema = z
   .object({
     TELEGRAM_BOT_TOKEN: optional(
@@ -124,6 +140,9 @@ const schema = z
       ),
     ),
     HEALTH_PORT: optional(port),
+    DEFAULT_LANGUAGE: optional(language()),
+    // The shell's locale (`zh_CN.UTF-8`); one Briefcast does not speak (`C.UTF-8`, `de_DE`) is no mistake.
+    LANG: optional(z.string()),
   })
   .superRefine((env, ctx) => {
     const need = (present: unknown, missing: unknown, path: string, message: string) => {
@@ -170,11 +189,28 @@ export class ConfigError extends Error {
   }
 }
 
+/** The value of `--language zh` or `--language=zh` among command-line arguments. */
+function languageArgument(args: readonly string[]): string | undefined {
+  for (const [i, arg] of args.entries()) {
+    if (arg === '--language') return args[i + 1] ?? '';
+    if (arg.startsWith('--language=')) return arg.slice('--language='.length);
+  }
+  return undefined;
+}
+
 /**
- * Reads and checks the configuration from an environment (normally `process.env`).
+ * Reads and checks the configuration from an environment (normally `process.env`) and the
+ * command-line arguments (`--language zh` for the console).
  * @throws ConfigError naming each bad variable; values (tokens included) never appear in it
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  args: readonly string[] = [],
+): Config {
+  const asked = languageArgument(args);
+  const consoleLanguage = asked === undefined ? undefined : resolveLanguage(asked);
+  if (asked !== undefined && consoleLanguage === undefined)
+    throw new ConfigError([`--language: expected one of ${languageCodes().replace('|', ', ')}`]);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -220,7 +256,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     sampleData: e.SAMPLE_DATA,
     logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
     ...(e.HEALTH_PORT !== undefined && { healthPort: e.HEALTH_PORT }),
+    defaultLanguage: e.DEFAULT_LANGUAGE ?? DEFAULTS.DEFAULT_LANGUAGE,
+    ...withConsoleLanguage(consoleLanguage ?? languageFromLocale(e.LANG)),
   });
+}
+
+function withConsoleLanguage(language: LanguageCode | undefined): { consoleLanguage?: LanguageCode } {
+  return language === undefined ? {} : { consoleLanguage: language };
 }
 
 /** A webhook secret derived from the token, so webhook mode works without one more variable. */

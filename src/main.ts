@@ -12,7 +12,7 @@ async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, process.argv.slice(2));
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const line of e.lines) process.stderr.write(`Configuration error: ${line}\n`);

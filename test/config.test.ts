@@ -24,7 +24,25 @@ describe('configuration', () => {
       defaultDeliveryTime: '08:00',
       sampleData: undefined,
       logLevel: 'info',
+      defaultLanguage: 'en',
     });
+  });
+
+  it('takes DEFAULT_LANGUAGE, and the console language from --language or LANG', () => {
+    expect(loadConfig({ DEFAULT_LANGUAGE: 'zh' }).defaultLanguage).toBe('zh-CN');
+    expect(loadConfig({ DEFAULT_LANGUAGE: 'zh-CN' }).defaultLanguage).toBe('zh-CN');
+    expect(() => loadConfig({ DEFAULT_LANGUAGE: 'klingon' })).toThrow(
+      'DEFAULT_LANGUAGE: expected one of en, zh',
+    );
+    expect(loadConfig({}, ['--language', 'zh']).consoleLanguage).toBe('zh-CN');
+    expect(loadConfig({}, ['--language=en']).consoleLanguage).toBe('en');
+    expect(loadConfig({ LANG: 'zh_CN.UTF-8' }).consoleLanguage).toBe('zh-CN');
+    expect(loadConfig({ LANG: 'zh_CN.UTF-8' }, ['--language', 'en']).consoleLanguage).toBe('en');
+    // A locale Briefcast does not speak is no mistake: the default applies.
+    expect(loadConfig({ LANG: 'C.UTF-8' }).consoleLanguage).toBeUndefined();
+    expect(loadConfig({ LANG: 'de_DE.UTF-8' }).consoleLanguage).toBeUndefined();
+    expect(() => loadConfig({}, ['--language', 'xx'])).toThrow('--language: expected one of en, zh');
+    expect(() => loadConfig({}, ['--language'])).toThrow('--language: expected one of en, zh');
   });
 
   it('reads every variable', () => {

@@ -5,6 +5,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { CONSOLE_USER_ID, Dispatcher } from '../../src/core/dispatch.js';
 import { Newsroom } from '../../src/core/newsroom.js';
 import type { Subscription } from '../../src/core/subscription.js';
+import { ENGLISH } from '../../src/i18n/translator.js';
 import type { Logger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { loadSample, loadTopics } from '../../src/store/seed.js';
@@ -65,5 +66,5 @@ export async function sampleDigestDoc(logger: Logger) {
   const { newsroom } = await benchNewsroom(logger);
   const digest = await newsroom.digests.select({ topics: [] }, BENCH_NOW);
   if (digest === undefined) throw new Error('the sample briefing has no digest at the bench instant');
-  return newsroom.views.digest(digest);
+  return newsroom.views.digest(digest, ENGLISH);
 }

@@ -16,6 +16,7 @@ import type { Subscription } from '../../src/core/subscription.js';
 import { DeliveryEngine, type DeliveryEngineOptions } from '../../src/delivery/engine.js';
 import { deliveryConcurrency } from '../../src/delivery/gates.js';
 import { TelegramGate } from '../../src/delivery/telegram-gate.js';
+import { ENGLISH } from '../../src/i18n/translator.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { LowdbStore } from '../../src/store/lowdb.js';
 import { loadTopics } from '../../src/store/seed.js';
@@ -107,10 +108,10 @@ async function measure(file: string): Promise<ScaleResult> {
   const logger = createLogger('warn');
   const { store, topics, newsroom, openMs, readyMs, readyAt } = await ready(file, logger);
   const now = clock.now();
-  const brief = await timeCalls(SCALE_QUERY_CALLS, () => newsroom.brief(undefined, now));
+  const brief = await timeCalls(SCALE_QUERY_CALLS, () => newsroom.brief(undefined, now, ENGLISH));
   const topicList = topics.topics;
   const topic = await timeCalls(SCALE_QUERY_CALLS, (n) =>
-    newsroom.latestOnTopic(topicList[n % topicList.length]!, 5, now),
+    newsroom.latestOnTopic(topicList[n % topicList.length]!, 5, now, ENGLISH),
   );
 
   const { engine } = engineFor(newsroom, logger);
@@ -174,7 +175,13 @@ async function fanout(file: string, recordedFile: string): Promise<void> {
   const fd = openSync(recordedFile, 'a');
   const recorded = recording(store, fd);
   const { engine } = engineFor(
-    { store: recorded, digests: newsroom.digests, views: newsroom.views, clock: newsroom.clock },
+    {
+      store: recorded,
+      digests: newsroom.digests,
+      views: newsroom.views,
+      clock: newsroom.clock,
+      translatorOf: (chat) => newsroom.translatorOf(chat),
+    },
     logger,
   );
   await engine.tick();

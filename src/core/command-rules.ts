@@ -1,4 +1,5 @@
-import type { Command } from './command.js';
+import { type Translator, translators } from '../i18n/translator.js';
+import { type Command, commandText } from './command.js';
 
 /** Telegram's rule for bot command names, and Discord's for lowercase slash-command and option names. */
 const TELEGRAM_NAME = /^[a-z0-9_]{1,32}$/;
@@ -10,8 +11,14 @@ const OPTIONS_MAX = 25;
 /** A Discord modal holds at most 5 components. */
 const FORM_FIELDS_MAX = 5;
 
-/** Every way `commands` breaks a platform's rules, one sentence each. */
-export function commandProblems(commands: readonly Command[]): string[] {
+/**
+ * Every way `commands` breaks a platform's rules, one sentence each; their words are checked in
+ * every language of `languages` (all by default), since each is registered with the platforms.
+ */
+export function commandProblems(
+  commands: readonly Command[],
+  languages: readonly Translator[] = translators(),
+): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const c of commands) {
@@ -20,16 +27,26 @@ export function commandProblems(commands: readonly Command[]): string[] {
     seen.add(c.name);
     if (!TELEGRAM_NAME.test(c.name) || !DISCORD_NAME.test(c.name))
       problems.push(`${where}: the name must be 1–32 of a-z, 0-9 and _`);
-    if (c.description.length < 1 || c.description.length > DESCRIPTION_MAX)
-      problems.push(`${where}: the description must be 1–${DESCRIPTION_MAX} characters`);
-    if (!c.usage.startsWith(`/${c.name}`)) problems.push(`${where}: the usage must start with /${c.name}`);
+    const texts = languages.map((tr) => ({ code: tr.language, text: commandText(c, tr) }));
+    for (const { code, text } of texts) {
+      const lang = languages.length > 1 ? ` (${code})` : '';
+      if (text.description.length < 1 || text.description.length > DESCRIPTION_MAX)
+        problems.push(`${where}: the description${lang} must be 1–${DESCRIPTION_MAX} characters`);
+      if (!text.usage.startsWith(`/${c.name}`))
+        problems.push(`${where}: the usage${lang} must start with /${c.name}`);
+    }
     const args = Object.entries(c.args);
     if (args.length > OPTIONS_MAX) problems.push(`${where}: at most ${OPTIONS_MAX} arguments`);
     let optionalSeen = false;
     for (const [name, spec] of args) {
       if (!DISCORD_NAME.test(name)) problems.push(`${where}: argument "${name}" is not a valid option name`);
-      if (spec.description.length < 1 || spec.description.length > DESCRIPTION_MAX)
-        problems.push(`${where}: argument "${name}" needs a description of 1–${DESCRIPTION_MAX} characters`);
+      for (const { code, text } of texts) {
+        const description = text.argument(name) ?? '';
+        if (description.length < 1 || description.length > DESCRIPTION_MAX)
+          problems.push(
+            `${where}: argument "${name}" needs a description${languages.length > 1 ? ` (${code})` : ''} of 1–${DESCRIPTION_MAX} characters`,
+          );
+      }
       if (spec.required && optionalSeen)
         problems.push(`${where}: required argument "${name}" comes after an optional one`);
       if (!spec.required) optionalSeen = true;

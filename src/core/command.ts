@@ -1,3 +1,4 @@
+import type { LanguageCode, MessageKey, MessageValues, Translator } from '../i18n/translator.js';
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
 import type { Doc } from './document.js';
 import type { Newsroom } from './newsroom.js';
@@ -5,6 +6,7 @@ import {
   parseCount,
   parseDate,
   parseItemId,
+  parseLanguage,
   parseTime,
   parseTimezone,
   parseTopic,
@@ -28,6 +30,8 @@ export interface ParseEnv {
   readonly now: Date;
   /** The newsroom's time zone, for `today` and `yesterday`. */
   readonly timezone: string;
+  /** The language mistakes are explained in. */
+  readonly tr: Translator;
 }
 
 /** How an argument is offered as a Discord slash-command option. */
@@ -35,8 +39,8 @@ export interface OptionShape {
   readonly type: 'string' | 'integer';
   /** Suggest values while typing: one topic, a comma-separated topic list, or a time zone. */
   readonly autocomplete?: 'topics' | 'timezone';
-  /** Offer the topics as fixed choices. */
-  readonly choices?: 'topic';
+  /** Offer the topics, or the languages, as fixed choices. */
+  readonly choices?: 'topic' | 'language';
   readonly minValue?: number;
   readonly maxValue?: number;
   readonly maxLength?: number;
@@ -44,7 +48,8 @@ export interface OptionShape {
 
 /** One typed argument of a command: how it is described, offered and parsed. */
 export interface ArgSpec<T> {
-  readonly description: string;
+  /** Values for the placeholders of its description (`commands.<name>.args.<arg>` in the catalog). */
+  readonly describe?: MessageValues;
   readonly required: boolean;
   /** How a usage line writes it: `<topic>` or `[count]`. */
   readonly placeholder: string;
@@ -72,45 +77,59 @@ export interface CommandContext {
   readonly commands: readonly Command[];
   /** Whether the caller is an editor. */
   readonly isEditor: boolean;
+  /** The language of the reply. */
+  readonly tr: Translator;
+  /**
+   * The chat's language, if it has one (chosen with `/language`, or fixed by `/subscribe`); the
+   * reply's (`tr`'s); and the one posts to the whole chat would take (Discord: the server's).
+   */
+  readonly language: {
+    readonly chosen?: LanguageCode;
+    readonly forReplies: LanguageCode;
+    readonly forPosts: LanguageCode;
+  };
 }
 
 /** A field of the form Discord opens when `/post` or `/edit` lacks its text. */
 export interface FormField {
   readonly arg: string;
-  readonly label: string;
+  readonly label: MessageKey;
   readonly style: 'short' | 'paragraph';
   readonly maxLength: number;
   readonly required: boolean;
 }
 
-/** A command, defined once and served by every adapter. */
+/**
+ * A command, defined once and served by every adapter. Its words are in the message catalog, by
+ * its name: `commands.<name>.description` (1–100 characters), `.usage` (starting `/<name>`),
+ * `.examples` (optional) and `.args.<arg>` for each argument; see {@link commandText}.
+ */
 export interface Command<
   S extends Readonly<Record<string, ArgSpec<unknown>>> = Readonly<Record<string, ArgSpec<unknown>>>,
 > {
   /** `[a-z0-9_]{1,32}`: valid on Discord and Telegram alike. */
   readonly name: string;
-  /** 1–100 characters (Discord's limit, stricter than Telegram's 256). */
-  readonly description: string;
   readonly access: Access;
+  /**
+   * Who may run it with arguments, when that is stricter than {@link access}: `/language` shows
+   * the chat's language to anyone and lets only those who may `/subscribe` change it.
+   */
+  readonly accessWithArgs?: Access;
   /** Only these platforms offer it; absent means all. */
   readonly platforms?: readonly Platform[];
   /** Arguments in the order the text syntax takes them. */
   readonly args: S;
-  /** The text form, e.g. `/topic <topic> [count]`. */
-  readonly usage: string;
-  /** Example text invocations, shown with usage mistakes. */
-  readonly examples?: readonly string[];
   /**
    * Splits the text after the command into raw arguments; without it the words are taken in order
    * and the last argument takes the rest of the line.
    */
-  splitText?(rest: string): Result<RawArgs>;
+  splitText?(rest: string, tr: Translator): Result<RawArgs>;
   /**
    * Discord: a form (modal) to open when any of `needs` is missing. Arguments that are form fields
    * are optional slash-command options there; the form asks for what is missing.
    */
   readonly form?: {
-    readonly title: string;
+    readonly title: MessageKey;
     readonly needs: readonly string[];
     readonly fields: readonly FormField[];
     /** Values to show in the form beyond those given (`/edit` shows the item as it is). */
@@ -126,10 +145,36 @@ export function defineCommand<S extends Readonly<Record<string, ArgSpec<unknown>
   return command as unknown as Command;
 }
 
+/** A command's words in one language, from the catalog. */
+export interface CommandText {
+  readonly description: string;
+  /** The text form, e.g. `/topic <topic> [count]`. */
+  readonly usage: string;
+  /** Example invocations shown with usage mistakes, `·`-separated; absent when it has none. */
+  readonly examples?: string;
+  /** Each argument's description (Discord's option descriptions). */
+  argument(name: string): string | undefined;
+}
+
+/** The words of `command` in `tr`'s language (empty strings where the catalog lacks them, which the index check refuses). */
+export function commandText(command: Command, tr: Translator): CommandText {
+  const base = `commands.${command.name}`;
+  const examples = tr.lookup(`${base}.examples`);
+  return {
+    description: tr.lookup(`${base}.description`) ?? '',
+    usage: tr.lookup(`${base}.usage`) ?? '',
+    ...(examples !== undefined && { examples }),
+    argument: (name) => {
+      const spec = command.args[name];
+      return spec && tr.lookup(`${base}.args.${name}`, spec.describe);
+    },
+  };
+}
+
 /** Takes words in order, the last argument taking the rest of the line. */
-export function splitPositional(names: readonly string[], rest: string): Result<RawArgs> {
+export function splitPositional(names: readonly string[], rest: string, tr: Translator): Result<RawArgs> {
   const words = rest.trim() === '' ? [] : rest.trim().split(/\s+/);
-  if (names.length === 0) return words.length === 0 ? ok({}) : err('This command takes no arguments.');
+  if (names.length === 0) return words.length === 0 ? ok({}) : err(tr.t('errors.noArguments'));
   const raw: Record<string, string> = {};
   names.forEach((name, i) => {
     const word = i === names.length - 1 ? words.slice(i).join(' ') : words[i];
@@ -139,86 +184,86 @@ export function splitPositional(names: readonly string[], rest: string): Result<
 }
 
 function spec<T>(
-  description: string,
   placeholder: string,
   required: boolean,
   option: OptionShape,
   parse: (raw: string | undefined, env: ParseEnv) => Result<T>,
+  describe?: MessageValues,
 ): ArgSpec<T> {
   return {
-    description,
     placeholder: required ? `<${placeholder}>` : `[${placeholder}]`,
     required,
     option,
     parse,
+    ...(describe !== undefined && { describe }),
   };
 }
 
-function missing(placeholder: string): Result<never> {
-  return err(`The ${placeholder} is missing.`);
+/** What can be missing, as the catalog's `missing.*` names it. */
+type Missing = 'topic' | 'itemId' | 'headline' | 'body';
+
+function missing(what: Missing, env: ParseEnv): Result<never> {
+  return err(env.tr.t(`missing.${what}`));
 }
 
 /** Builders for the argument kinds commands use; each parses with the shared parsers in `parse.ts`. */
 export const arg = {
   /** One topic, by slug or alias. */
-  topic: (o: { description: string; required: true }): ArgSpec<Topic> =>
-    spec(o.description, 'topic', true, { type: 'string', choices: 'topic' }, (raw, env) =>
-      raw === undefined ? missing('topic') : parseTopic(raw, env.topics),
+  topic: (_o: { required: true }): ArgSpec<Topic> =>
+    spec('topic', true, { type: 'string', choices: 'topic' }, (raw, env) =>
+      raw === undefined ? missing('topic', env) : parseTopic(raw, env.topics, env.tr),
     ),
   /** A whole number in a range, with a default. */
-  int: (o: {
-    description: string;
-    min: number;
-    max: number;
-    default: number;
-    name: string;
-  }): ArgSpec<number> =>
-    spec(o.description, o.name, false, { type: 'integer', minValue: o.min, maxValue: o.max }, (raw) =>
-      raw === undefined ? ok(o.default) : parseCount(raw, o.min, o.max),
+  int: (o: { min: number; max: number; default: number; name: string }): ArgSpec<number> =>
+    spec(
+      o.name,
+      false,
+      { type: 'integer', minValue: o.min, maxValue: o.max },
+      (raw, env) => (raw === undefined ? ok(o.default) : parseCount(raw, o.min, o.max, env.tr)),
+      { min: o.min, max: o.max, default: o.default },
     ),
   /** An item id. */
-  itemId: (o: { description: string }): ArgSpec<number> =>
-    spec(o.description, 'id', true, { type: 'integer', minValue: 1 }, (raw) =>
-      raw === undefined ? missing('item id') : parseItemId(raw),
+  itemId: (): ArgSpec<number> =>
+    spec('id', true, { type: 'integer', minValue: 1 }, (raw, env) =>
+      raw === undefined ? missing('itemId', env) : parseItemId(raw, env.tr),
     ),
-  /** A date: `YYYY-MM-DD`, `today` or `yesterday`. */
-  date: (o: { description: string }): ArgSpec<string | undefined> =>
-    spec(o.description, 'date', false, { type: 'string', maxLength: 10 }, (raw, env) =>
-      raw === undefined ? ok(undefined) : parseDate(raw, env.now, env.timezone),
+  /** A date: `YYYY-MM-DD`, `today` or `yesterday` (`今天`, `昨天`). */
+  date: (): ArgSpec<string | undefined> =>
+    spec('date', false, { type: 'string', maxLength: 10 }, (raw, env) =>
+      raw === undefined ? ok(undefined) : parseDate(raw, env.now, env.timezone, env.tr),
     ),
   /** A topic list (comma- or space-separated) or `all`; `[]` means all. */
-  topics: (o: { description: string }): ArgSpec<string[] | undefined> =>
-    spec(
-      o.description,
-      'topics…',
-      false,
-      { type: 'string', autocomplete: 'topics', maxLength: 200 },
-      (raw, env) => (raw === undefined ? ok(undefined) : parseTopicList(raw, env.topics)),
+  topics: (): ArgSpec<string[] | undefined> =>
+    spec('topics…', false, { type: 'string', autocomplete: 'topics', maxLength: 200 }, (raw, env) =>
+      raw === undefined ? ok(undefined) : parseTopicList(raw, env.topics, env.tr),
     ),
   /** A time of day `HH:MM`. */
-  time: (o: { description: string }): ArgSpec<string | undefined> =>
-    spec(o.description, 'HH:MM', false, { type: 'string', maxLength: 5 }, (raw) =>
-      raw === undefined ? ok(undefined) : parseTime(raw),
+  time: (): ArgSpec<string | undefined> =>
+    spec('HH:MM', false, { type: 'string', maxLength: 5 }, (raw, env) =>
+      raw === undefined ? ok(undefined) : parseTime(raw, env.tr),
     ),
   /** An IANA time zone. */
-  timezone: (o: { description: string }): ArgSpec<string | undefined> =>
-    spec(
-      o.description,
-      'timezone',
-      false,
-      { type: 'string', autocomplete: 'timezone', maxLength: 64 },
-      (raw) => (raw === undefined ? ok(undefined) : parseTimezone(raw)),
+  timezone: (): ArgSpec<string | undefined> =>
+    spec('timezone', false, { type: 'string', autocomplete: 'timezone', maxLength: 64 }, (raw, env) =>
+      raw === undefined ? ok(undefined) : parseTimezone(raw, env.tr),
+    ),
+  /** One of the languages Briefcast speaks, by code or name (`zh`, `en`, `中文`); absent shows the current one. */
+  language: (): ArgSpec<LanguageCode | undefined> =>
+    spec('language', false, { type: 'string', choices: 'language' }, (raw, env) =>
+      raw === undefined ? ok(undefined) : parseLanguage(raw, env.tr),
     ),
   /** Free text; `required` decides whether absence is a mistake. Length limits are checked by item validation. */
   text: <R extends boolean>(o: {
-    description: string;
     name: string;
     required: R;
     maxLength: number;
+    /** What the reply says when it is required and missing. */
+    missing?: Missing;
   }): ArgSpec<R extends true ? string : string | undefined> =>
-    spec(o.description, o.name, o.required, { type: 'string', maxLength: o.maxLength }, (raw) => {
+    spec(o.name, o.required, { type: 'string', maxLength: o.maxLength }, (raw, env) => {
       const value = raw?.trim();
-      if (value === undefined || value === '') return o.required ? missing(o.name) : ok(undefined as never);
+      if (value === undefined || value === '')
+        return o.required ? missing(o.missing ?? 'body', env) : ok(undefined as never);
       return ok(value as never);
     }),
 };

@@ -1,5 +1,12 @@
+import {
+  ENGLISH,
+  type LanguageCode,
+  languageFromLocale,
+  type Translator,
+  translatorFor,
+} from '../i18n/translator.js';
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
-import { type Command, type CommandContext, type RawArgs, splitPositional } from './command.js';
+import { type Command, type CommandContext, commandText, type RawArgs, splitPositional } from './command.js';
 import type { Block, Doc } from './document.js';
 import { UsageError } from './errors.js';
 import type { Newsroom } from './newsroom.js';
@@ -22,6 +29,13 @@ export interface Invocation {
   isChatAdmin(): Promise<boolean>;
   /** The platform's id of the update or interaction, for logs. */
   readonly updateId?: string;
+  /**
+   * The language the platform says the person asking reads (Telegram's `from.language_code` in a
+   * private chat, Discord's `interaction.locale`), for a chat that has chosen none.
+   */
+  readonly locale?: string;
+  /** The language the platform gives posts to the whole chat (Discord: the server's preferred locale), when it differs. */
+  readonly chatLocale?: string;
 }
 
 /** Where the dispatcher reports bugs (a pino logger fits). */
@@ -36,11 +50,15 @@ export type Editors = Readonly<Record<Platform, ReadonlySet<string>>>;
 export const CONSOLE_USER_ID = 'local';
 
 /** A reply to a mistake: the problem, then the right form. */
-export function usageDoc(problem: string, command?: Command): Doc {
-  const blocks: Block[] = [{ type: 'paragraph', text: `⚠️ ${problem}` }];
+export function usageDoc(problem: string, command?: Command, tr: Translator = ENGLISH): Doc {
+  const blocks: Block[] = [{ type: 'paragraph', text: tr.t('usage.problem', { problem }) }];
   if (command) {
-    const examples = command.examples?.length ? ` — e.g. ${command.examples.join('  ·  ')}` : '';
-    blocks.push({ type: 'paragraph', text: `Usage: ${command.usage}${examples}`, style: 'muted' });
+    const { usage, examples } = commandText(command, tr);
+    blocks.push({
+      type: 'paragraph',
+      text: examples ? tr.t('usage.lineWithExamples', { usage, examples }) : tr.t('usage.line', { usage }),
+      style: 'muted',
+    });
   }
   return { blocks, tone: 'error', private: true };
 }
@@ -58,17 +76,13 @@ function wellFormedInput(input: Invocation['input']): Invocation['input'] {
   return { options };
 }
 
-/** The sorry reply to a bug; the details go to the log only. */
-export const APOLOGY: Doc = {
-  blocks: [
-    {
-      type: 'paragraph',
-      text: 'Sorry, something went wrong on our side. The error was logged; please try again later.',
-    },
-  ],
-  tone: 'error',
-  private: true,
-};
+/** The sorry reply to a bug, in `tr`'s language; the details go to the log only. */
+export function apologyDoc(tr: Translator): Doc {
+  return { blocks: [{ type: 'paragraph', text: tr.t('errors.apology') }], tone: 'error', private: true };
+}
+
+/** The apology in English, for an adapter that failed before it knew the reader's language. */
+export const APOLOGY: Doc = apologyDoc(ENGLISH);
 
 /**
  * The one entry point for commands on every platform: finds the command, checks who may run it,
@@ -103,16 +117,43 @@ export class Dispatcher {
     return user !== undefined && this.editors[user.platform].has(user.id);
   }
 
-  /** Runs an invocation and returns the reply. */
+  /**
+   * The languages of a call: the chat's own (chosen with `/language`, or fixed by `/subscribe`),
+   * else the platform's for the person asking, else `DEFAULT_LANGUAGE`; and the one posts to the
+   * whole chat would take (Discord: the server's).
+   */
+  async #languages(inv: Invocation): Promise<CommandContext['language']> {
+    const fallback = this.newsroom.defaultLanguage;
+    const chosen = await this.newsroom.languages.languageOf(inv.chat);
+    const forReplies = (await this.replyTranslator(inv)).language;
+    const forPosts: LanguageCode = chosen ?? languageFromLocale(inv.chatLocale ?? inv.locale) ?? fallback;
+    return { ...(chosen !== undefined && { chosen }), forReplies, forPosts };
+  }
+
+  /** The language a reply to `inv` takes (for what an adapter says itself, such as Discord's forms). */
+  async replyTranslator(inv: Pick<Invocation, 'chat' | 'locale'>): Promise<Translator> {
+    const chosen = await this.newsroom.languages.languageOf(inv.chat);
+    return translatorFor(chosen ?? languageFromLocale(inv.locale) ?? this.newsroom.defaultLanguage);
+  }
+
+  /** Runs an invocation and returns the reply, in the chat's language. */
   async dispatch(inv: Invocation): Promise<Doc> {
+    let tr = translatorFor(this.newsroom.defaultLanguage);
     const command = this.find(inv.command, inv.platform);
-    if (!command) return usageDoc(`${commandAsTyped(inv.command)} is not a command here. /help lists them.`);
     try {
-      const denied = await this.#checkAccess(command, inv);
+      const language = await this.#languages(inv);
+      tr = translatorFor(language.forReplies);
+      if (!command)
+        return usageDoc(tr.t('errors.notACommand', { command: commandAsTyped(inv.command) }), undefined, tr);
+      const denied = await this.#checkAccess(command, inv, tr);
       if (denied) return denied;
       const now = this.newsroom.clock.now();
-      const args = this.#parseArgs(command, wellFormedInput(inv.input), now);
-      if (!args.ok) return usageDoc(args.error, command);
+      const args = this.#parseArgs(command, wellFormedInput(inv.input), now, tr);
+      if (!args.ok) return usageDoc(args.error, command, tr);
+      if (command.accessWithArgs && Object.values(args.value).some((v) => v !== undefined)) {
+        const refused = await this.#checkAccess({ ...command, access: command.accessWithArgs }, inv, tr);
+        if (refused) return refused;
+      }
       const ctx: CommandContext = {
         chat: inv.chat,
         chatKind: inv.chatKind,
@@ -122,43 +163,51 @@ export class Dispatcher {
         newsroom: this.newsroom,
         commands: this.commandsFor(inv.platform),
         isEditor: this.isEditor(inv.user),
+        tr,
+        language,
       };
       return await command.run(ctx, args.value);
     } catch (e) {
-      if (e instanceof UsageError) return usageDoc(e.message, command);
+      if (e instanceof UsageError) return usageDoc(e.message, command, tr);
       this.log.error(
-        { err: e, command: command.name, platform: inv.platform, chat: inv.chat.id, updateId: inv.updateId },
+        { err: e, command: command?.name, platform: inv.platform, chat: inv.chat.id, updateId: inv.updateId },
         'command failed',
       );
-      return APOLOGY;
+      return apologyDoc(tr);
     }
   }
 
-  async #checkAccess(command: Command, inv: Invocation): Promise<Doc | undefined> {
+  async #checkAccess(command: Command, inv: Invocation, tr: Translator): Promise<Doc | undefined> {
     if (command.access === 'editor') {
       if (!inv.user)
-        return usageDoc(
-          `/${command.name} is for editors. Channel posts carry no user, so editor commands work only in private chats and groups, where your user id is known.`,
-        );
-      if (!this.isEditor(inv.user)) return usageDoc(`/${command.name} is for the newsroom's editors only.`);
+        return usageDoc(tr.t('errors.editorInChannel', { command: command.name }), undefined, tr);
+      if (!this.isEditor(inv.user))
+        return usageDoc(tr.t('errors.editorOnly', { command: command.name }), undefined, tr);
     }
     if (command.access === 'chatAdmin' && inv.chatKind !== 'private' && !(await inv.isChatAdmin())) {
-      return usageDoc(`Only this chat's admins can use /${command.name} here.`);
+      return usageDoc(tr.t('errors.chatAdminOnly', { command: command.name }), undefined, tr);
     }
     return undefined;
   }
 
-  #parseArgs(command: Command, input: Invocation['input'], now: Date): Result<Record<string, unknown>> {
+  #parseArgs(
+    command: Command,
+    input: Invocation['input'],
+    now: Date,
+    tr: Translator,
+  ): Result<Record<string, unknown>> {
     const names = Object.keys(command.args);
     let raw: RawArgs;
     if ('text' in input) {
-      const split = command.splitText ? command.splitText(input.text) : splitPositional(names, input.text);
+      const split = command.splitText
+        ? command.splitText(input.text, tr)
+        : splitPositional(names, input.text, tr);
       if (!split.ok) return split;
       raw = split.value;
     } else {
       raw = input.options;
     }
-    const env = { topics: this.newsroom.topics, now, timezone: this.newsroom.settings.timezone };
+    const env = { topics: this.newsroom.topics, now, timezone: this.newsroom.settings.timezone, tr };
     const values: Record<string, unknown> = {};
     for (const name of names) {
       const parsed = command.args[name]!.parse(raw[name], env);

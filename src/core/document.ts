@@ -11,6 +11,8 @@ export interface Doc {
   readonly tone?: 'normal' | 'error';
   /** Show only to the person who asked where the platform can (Discord ephemeral replies). */
   readonly private?: boolean;
+  /** The language it is written in, for the few words a renderer adds (Discord's "(continued)"). @defaultValue `en` */
+  readonly language?: string;
 }
 
 /** One news item as readers see it. */
@@ -76,19 +78,50 @@ export function packBlocks(
   return messages;
 }
 
-/** Breaks plain text into pieces of at most `limit`, preferring line, then word boundaries. */
+/** Where Chinese (and Japanese) text ends a sentence or a clause; a cut goes after one. */
+const CJK_BREAK = /[。！？；，、：）」』】》…]/g;
+
+/** Grapheme clusters: an emoji with its modifiers, a letter with its accents, a surrogate pair. */
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The longest start of `text` of at most `max` UTF-16 units that ends between two characters as
+ * people see them (grapheme clusters): never inside a surrogate pair, an emoji sequence (👨‍👩‍👧,
+ * ⛏️) or a letter and its accent. Empty only when the first character alone is longer than `max`.
+ */
+export function sliceWhole(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = 0;
+  for (const { index, segment } of GRAPHEMES.segment(text.slice(0, max + 16))) {
+    if (index + segment.length > max) break;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}
+
+/**
+ * Breaks plain text into pieces of at most `limit`, preferring line breaks, then spaces, then the
+ * end of a Chinese sentence or clause (Chinese has no spaces), and otherwise cutting between two
+ * characters — never inside one (see {@link sliceWhole}).
+ */
 export function cutPlainText(text: string, limit: number): string[] {
   const pieces: string[] = [];
   let rest = text;
   // Each turn removes at least one character, so the loop ends.
   while (rest.length > limit) {
-    const window = rest.slice(0, limit);
+    const window = sliceWhole(rest, limit);
     let at = window.lastIndexOf('\n');
     if (at < limit / 2) at = window.lastIndexOf(' ');
-    if (at < limit / 2) at = limit;
-    // Do not cut a surrogate pair in half.
-    if (at === limit && /[\uD800-\uDBFF]/.test(rest.charAt(at - 1))) at -= 1;
-    pieces.push(rest.slice(0, at).trimEnd());
+    if (at < limit / 2) {
+      let punctuation = -1;
+      for (const match of window.matchAll(CJK_BREAK)) punctuation = match.index + match[0].length;
+      at = punctuation;
+    }
+    if (at < limit / 2) at = window.length;
+    // A first character longer than the limit (it cannot be) is still taken whole, so the loop moves on.
+    if (at === 0) at = Array.from(GRAPHEMES.segment(rest))[0]!.segment.length;
+    const piece = rest.slice(0, at).trimEnd();
+    if (piece !== '') pieces.push(piece);
     rest = rest.slice(at).trimStart();
   }
   if (rest !== '') pieces.push(rest);

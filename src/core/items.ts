@@ -1,3 +1,4 @@
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { UserRef } from './chat.js';
 import { err, ok, type Result } from './result.js';
 import type { TopicCatalog } from './topics.js';
@@ -63,29 +64,30 @@ function tidyBody(body: string): string {
  * Checks a draft against the limits and the topic list and returns it normalised (topic as its slug,
  * whitespace tidied), or every problem found, each as one sentence.
  */
-export function validateDraft(draft: ItemDraft, topics: TopicCatalog): Result<ItemDraft, string[]> {
+export function validateDraft(
+  draft: ItemDraft,
+  topics: TopicCatalog,
+  tr: Translator = ENGLISH,
+): Result<ItemDraft, string[]> {
   const problems: string[] = [];
   const topic = topics.resolve(draft.topic);
-  if (!topic) problems.push(`${quoted(draft.topic)} is not a topic; topics are ${topics.slugs.join(', ')}.`);
+  if (!topic) problems.push(tr.t('parse.topic', { text: quoted(draft.topic), topics: topics.names(tr) }));
   const headline = draft.headline.replace(/\s+/g, ' ').trim();
-  if (headline === '') problems.push('The headline is empty.');
+  if (headline === '') problems.push(tr.t('item.headlineEmpty'));
   else if (length(headline) > ITEM_LIMITS.headline)
-    problems.push(`The headline has ${length(headline)} characters; the limit is ${ITEM_LIMITS.headline}.`);
+    problems.push(tr.t('item.headlineLong', { length: length(headline), limit: ITEM_LIMITS.headline }));
   const body = tidyBody(draft.body);
-  if (body === '') problems.push('The body is empty.');
+  if (body === '') problems.push(tr.t('item.bodyEmpty'));
   else if (length(body) > ITEM_LIMITS.body)
-    problems.push(`The body has ${length(body)} characters; the limit is ${ITEM_LIMITS.body}.`);
+    problems.push(tr.t('item.bodyLong', { length: length(body), limit: ITEM_LIMITS.body }));
   const sourceName = draft.sourceName?.replace(/\s+/g, ' ').trim() || undefined;
   if (sourceName !== undefined && length(sourceName) > ITEM_LIMITS.sourceName)
-    problems.push(
-      `The source name has ${length(sourceName)} characters; the limit is ${ITEM_LIMITS.sourceName}.`,
-    );
+    problems.push(tr.t('item.sourceNameLong', { length: length(sourceName), limit: ITEM_LIMITS.sourceName }));
   const sourceUrl = draft.sourceUrl?.trim() || undefined;
   if (sourceUrl !== undefined) {
-    if (!isWebUrl(sourceUrl))
-      problems.push(`The source URL ${quoted(sourceUrl)} must start with http:// or https://.`);
+    if (!isWebUrl(sourceUrl)) problems.push(tr.t('item.urlScheme', { url: quoted(sourceUrl) }));
     else if (sourceUrl.length > ITEM_LIMITS.sourceUrl)
-      problems.push(`The source URL is longer than ${ITEM_LIMITS.sourceUrl} characters.`);
+      problems.push(tr.t('item.urlLong', { limit: ITEM_LIMITS.sourceUrl }));
   }
   if (problems.length > 0 || !topic) return err(problems);
   return ok({

@@ -1,14 +1,16 @@
+import { type LanguageCode, type Translator, translatorFor } from '../i18n/translator.js';
 import { Briefings } from './briefing.js';
 import { type ChatKind, type ChatRef, chatKey, PLATFORMS, type UserRef } from './chat.js';
+import { type ChatLanguages, MemoryChatLanguages } from './chat-language.js';
 import type { Clock } from './clock.js';
-import type { Command } from './command.js';
+import { type Command, commandText } from './command.js';
 import { Digests } from './digest.js';
 import { type Doc, textDoc } from './document.js';
 import { UsageError } from './errors.js';
 import { type ItemDraft, validateDraft } from './items.js';
 import type { Store } from './store.js';
 import { firstDeliveryDate, nextDelivery, type Subscription } from './subscription.js';
-import { describeDate, describeInstant, type LocalDate, localDate } from './time.js';
+import { type LocalDate, localDate } from './time.js';
 import type { Topic, TopicCatalog } from './topics.js';
 import { Views } from './views.js';
 
@@ -18,6 +20,8 @@ export interface NewsroomSettings {
   readonly timezone: string;
   /** `DEFAULT_DELIVERY_TIME`. */
   readonly defaultDeliveryTime: string;
+  /** `DEFAULT_LANGUAGE`: for chats without one whose platform suggests none. @defaultValue `en` */
+  readonly defaultLanguage?: LanguageCode;
 }
 
 /** The chat a command came from. */
@@ -55,93 +59,140 @@ export class Newsroom {
     readonly topics: TopicCatalog,
     readonly settings: NewsroomSettings,
     readonly clock: Clock,
+    /** Each chat's language. @defaultValue kept in memory */
+    readonly languages: ChatLanguages = new MemoryChatLanguages(),
   ) {
     this.briefings = new Briefings(store, topics, settings.timezone);
     this.digests = new Digests(store, topics, this.briefings);
     this.views = new Views(topics, settings.timezone);
   }
 
+  /** The language for chats without one whose platform suggests none: `DEFAULT_LANGUAGE`. */
+  get defaultLanguage(): LanguageCode {
+    return this.settings.defaultLanguage ?? 'en';
+  }
+
+  /** The translator for posts to `chat` (its digests): its language, or `DEFAULT_LANGUAGE`. */
+  async translatorOf(chat: ChatRef): Promise<Translator> {
+    return translatorFor((await this.languages.languageOf(chat)) ?? this.defaultLanguage);
+  }
+
   /** The commands, the topics, and this chat's subscription. */
-  async help(chat: ChatRef, commands: readonly Command[], isEditor: boolean, now: Date): Promise<Doc> {
+  async help(
+    chat: ChatRef,
+    commands: readonly Command[],
+    isEditor: boolean,
+    now: Date,
+    tr: Translator,
+  ): Promise<Doc> {
+    const entry = (c: Command) => {
+      const { usage, description } = commandText(c, tr);
+      return tr.t('help.entry', { usage, description });
+    };
     const forReaders = commands.filter((c) => c.access !== 'editor');
     const forEditors = commands.filter((c) => c.access === 'editor');
     const sub = await this.store.getSubscription(chatKey(chat));
     return {
-      title: 'Briefcast — your daily briefing on China’s blockchain beat',
+      title: tr.t('help.title'),
       blocks: [
-        { type: 'list', entries: forReaders.map((c) => `${c.usage} — ${c.description}`) },
+        { type: 'list', entries: forReaders.map(entry) },
         ...(isEditor
           ? [
-              { type: 'paragraph', text: 'Editor commands:' } as const,
-              { type: 'list', entries: forEditors.map((c) => `${c.usage} — ${c.description}`) } as const,
+              { type: 'paragraph', text: tr.t('help.editors') } as const,
+              { type: 'list', entries: forEditors.map(entry) } as const,
             ]
           : []),
         {
           type: 'paragraph',
-          text: `Topics: ${this.topics.topics.map((t) => `${t.emoji} ${t.slug}`).join(', ')}.`,
+          text: tr.t('help.topics', {
+            topics: tr.list(this.topics.topics.map((t) => `${t.emoji} ${this.#topicName(t, tr)}`)),
+          }),
         },
         sub
-          ? this.views.subscriptionFields(sub, nextDelivery(sub, now))
+          ? this.views.subscriptionFields(sub, nextDelivery(sub, now), tr)
           : {
               type: 'paragraph',
-              text: `This chat has no subscription. /subscribe sends a digest every day at ${this.settings.defaultDeliveryTime} (${this.settings.timezone}).`,
+              text: tr.t('help.noSubscription', {
+                time: this.settings.defaultDeliveryTime,
+                timezone: this.settings.timezone,
+              }),
               style: 'muted',
             },
       ],
     };
   }
 
+  /** A topic as a reader of `tr`'s language types it: `mining`, `挖矿`. */
+  #topicName(topic: Topic, tr: Translator): string {
+    return topic.translations?.[tr.language]?.aliases[0] ?? topic.slug;
+  }
+
   /** The briefing of `date`; without one, today's, or the latest when today has none yet. */
-  async brief(date: LocalDate | undefined, now: Date): Promise<Doc> {
+  async brief(date: LocalDate | undefined, now: Date, tr: Translator): Promise<Doc> {
     const today = localDate(now, this.settings.timezone);
     const day = date ?? today;
     const briefing = await this.briefings.ofDay(day);
-    if (briefing) return this.views.briefing(briefing);
+    if (briefing) return this.views.briefing(briefing, tr);
     const latest = await this.briefings.latestDay(now);
     if (date === undefined && latest !== undefined) {
       const previous = await this.briefings.ofDay(latest);
-      if (previous) return this.views.briefing(previous, `Nothing yet today; this is the latest briefing.`);
+      if (previous) return this.views.briefing(previous, tr, tr.t('brief.latestInstead'));
     }
-    const hint = latest
-      ? ` The latest briefing is ${latest}: /brief ${latest}`
-      : ' Nothing has been published yet.';
-    return textDoc(`No briefing for ${describeDate(day)}.${hint}`);
+    return textDoc(
+      latest
+        ? tr.t('brief.noneLatest', { date: tr.date(day), latest })
+        : tr.t('brief.noneAtAll', { date: tr.date(day) }),
+    );
   }
 
   /** The latest `count` items on `topic`, newest first. */
-  async latestOnTopic(topic: Topic, count: number, now: Date): Promise<Doc> {
+  async latestOnTopic(topic: Topic, count: number, now: Date, tr: Translator): Promise<Doc> {
     const page = await this.store.queryItems({ topics: [topic.slug], upTo: now.toISOString(), limit: count });
-    if (page.items.length === 0) return textDoc(`Nothing on ${topic.emoji} ${topic.title} yet.`);
+    const label = this.topics.label(topic.slug, tr);
+    if (page.items.length === 0) return textDoc(tr.t('topic.nothing', { topic: label }));
     return {
-      title: `${topic.emoji} ${topic.title} — latest ${page.items.length} of ${page.total}`,
-      blocks: page.items.map((item) => ({ type: 'item', item: this.views.item(item) })),
+      title: tr.t('topic.title', { topic: label, shown: page.items.length, total: page.total }),
+      blocks: page.items.map((item) => ({ type: 'item', item: this.views.item(item, tr) })),
     };
   }
 
   /** Every topic with its description, number of items and the date of its latest. */
-  async topicsOverview(): Promise<Doc> {
+  async topicsOverview(tr: Translator): Promise<Doc> {
     const stats = await this.store.topicStats();
     return {
-      title: 'Topics',
+      title: tr.t('topics.title'),
       blocks: [
         {
           type: 'list',
           entries: this.topics.topics.map((t) => {
             const s = stats[t.slug];
-            const latest = s?.latest
-              ? `, latest ${describeDate(localDate(new Date(s.latest), this.settings.timezone))}`
-              : '';
-            const aliases = t.aliases.length > 0 ? ` (also: ${t.aliases.join(', ')})` : '';
-            return `${t.emoji} ${t.slug}${aliases} — ${t.description} ${s?.count ?? 0} ${s?.count === 1 ? 'item' : 'items'}${latest}.`;
+            const aliases = this.topics.aliases(t, tr);
+            return tr.t('topics.entry', {
+              name: `${t.emoji} ${t.slug}`,
+              aliases: aliases.length > 0 ? tr.t('topics.aliases', { aliases: tr.list(aliases) }) : '',
+              description: this.topics.description(t, tr),
+              items: tr.t('topics.items', { count: s?.count ?? 0 }),
+              latest: s?.latest
+                ? tr.t('topics.latest', {
+                    date: tr.date(localDate(new Date(s.latest), this.settings.timezone)),
+                  })
+                : '',
+            });
           }),
         },
-        { type: 'paragraph', text: 'Read one with /topic <topic> [count].', style: 'muted' },
+        { type: 'paragraph', text: tr.t('topics.hint'), style: 'muted' },
       ],
     };
   }
 
   /** Subscribes the chat, or changes its subscription; the reply states the next delivery. */
-  async subscribe(info: ChatInfo, by: UserRef, change: SubscriptionChange, now: Date): Promise<Doc> {
+  async subscribe(
+    info: ChatInfo,
+    by: UserRef,
+    change: SubscriptionChange,
+    now: Date,
+    tr: Translator,
+  ): Promise<Doc> {
     const key = chatKey(info.chat);
     const existing = await this.store.getSubscription(key);
     const at = now.toISOString();
@@ -179,29 +230,51 @@ export class Newsroom {
     await this.store.saveSubscription(sub);
     const next = nextDelivery(sub, now);
     const headline = !existing
-      ? 'Subscribed. This chat will get a digest every day.'
+      ? tr.t('subscribe.created')
       : resumed
-        ? 'Subscription resumed.'
-        : 'Subscription updated.';
+        ? tr.t('subscribe.resumed')
+        : tr.t('subscribe.updated');
     return {
       title: headline,
       blocks: [
-        this.views.subscriptionFields(sub, next),
-        {
-          type: 'paragraph',
-          text: 'Change it with /subscribe [topics…] [HH:MM] [timezone]; stop it with /unsubscribe.',
-          style: 'muted',
-        },
+        this.views.subscriptionFields(sub, next, tr),
+        { type: 'paragraph', text: tr.t('subscribe.hint'), style: 'muted' },
       ],
     };
   }
 
   /** Stops the chat's digests. */
-  async unsubscribe(chat: ChatRef): Promise<Doc> {
+  async unsubscribe(chat: ChatRef, tr: Translator): Promise<Doc> {
     const removed = await this.store.deleteSubscription(chatKey(chat));
-    return removed
-      ? textDoc('Unsubscribed: this chat will get no more digests. /subscribe starts them again.')
-      : textDoc('This chat has no subscription, so there is nothing to stop. /subscribe starts one.');
+    return textDoc(removed ? tr.t('unsubscribe.done') : tr.t('unsubscribe.none'));
+  }
+
+  /**
+   * `/language`: with a language, makes it the chat's (its replies and digests) and answers in it;
+   * without, says which one the chat speaks and how to change it.
+   */
+  async language(
+    chat: ChatRef,
+    wanted: LanguageCode | undefined,
+    current: { readonly chosen?: LanguageCode; readonly forReplies: LanguageCode },
+    choices: string,
+  ): Promise<Doc> {
+    if (wanted !== undefined) {
+      await this.languages.setLanguage(chat, wanted);
+      const tr = translatorFor(wanted);
+      return textDoc(tr.t('language.changed', { name: tr.pack.name }));
+    }
+    const tr = translatorFor(current.forReplies);
+    const name = tr.pack.name;
+    return {
+      blocks: [
+        {
+          type: 'paragraph',
+          text: current.chosen ? tr.t('language.current', { name }) : tr.t('language.fromPlatform', { name }),
+        },
+        { type: 'paragraph', text: tr.t('language.hint', { choices }), style: 'muted' },
+      ],
+    };
   }
 
   /**
@@ -234,66 +307,62 @@ export class Newsroom {
   }
 
   /** The chat's subscription and its next delivery, or how to subscribe. */
-  async settingsOf(chat: ChatRef, now: Date): Promise<Doc> {
+  async settingsOf(chat: ChatRef, now: Date, tr: Translator): Promise<Doc> {
     const sub = await this.store.getSubscription(chatKey(chat));
     if (!sub) {
       return textDoc(
-        `This chat has no subscription. /subscribe [topics…] [HH:MM] [timezone] starts one; the defaults are all topics at ${this.settings.defaultDeliveryTime} ${this.settings.timezone}.`,
+        tr.t('settings.none', { time: this.settings.defaultDeliveryTime, timezone: this.settings.timezone }),
       );
     }
     return {
-      title: 'This chat’s subscription',
-      blocks: [this.views.subscriptionFields(sub, nextDelivery(sub, now))],
+      title: tr.t('settings.title'),
+      blocks: [this.views.subscriptionFields(sub, nextDelivery(sub, now), tr)],
     };
   }
 
-  #checkDraft(draft: ItemDraft): ItemDraft {
-    const checked = validateDraft(draft, this.topics);
+  #checkDraft(draft: ItemDraft, tr: Translator): ItemDraft {
+    const checked = validateDraft(draft, this.topics, tr);
     if (!checked.ok) throw new UsageError('invalidItem', checked.error.join(' '));
     return checked.value;
   }
 
   /** Adds an item; the reply shows it as readers will see it, with its id. */
-  async post(draft: ItemDraft, author: UserRef, now: Date): Promise<Doc> {
-    const fields = this.#checkDraft(draft);
+  async post(draft: ItemDraft, author: UserRef, now: Date, tr: Translator): Promise<Doc> {
+    const fields = this.#checkDraft(draft, tr);
     const at = now.toISOString();
     const item = await this.store.addItem({ ...fields, author, publishedAt: at, updatedAt: at });
     return {
-      title: `Posted #${item.id} in ${this.topics.label(item.topic)}`,
+      title: tr.t('post.title', { id: item.id, topic: this.topics.label(item.topic, tr) }),
       blocks: [
-        { type: 'item', item: this.views.item(item), showId: true },
-        {
-          type: 'paragraph',
-          text: `Correct it with /edit ${item.id}, remove it with /delete ${item.id}.`,
-          style: 'muted',
-        },
+        { type: 'item', item: this.views.item(item, tr), showId: true },
+        { type: 'paragraph', text: tr.t('post.hint', { id: item.id }), style: 'muted' },
       ],
     };
   }
 
   /** Replaces an item's fields, keeping its id, author and publication time. */
-  async edit(id: number, draft: ItemDraft, now: Date): Promise<Doc> {
+  async edit(id: number, draft: ItemDraft, now: Date, tr: Translator): Promise<Doc> {
     const existing = await this.store.getItem(id);
-    if (!existing) throw new UsageError('unknownItem', `There is no item #${id}.`);
-    const fields = this.#checkDraft(draft);
+    if (!existing) throw new UsageError('unknownItem', tr.t('item.unknown', { id }));
+    const fields = this.#checkDraft(draft, tr);
     const { sourceName: _n, sourceUrl: _u, ...kept } = existing;
     const item = { ...kept, ...fields, updatedAt: now.toISOString() };
     await this.store.replaceItem(item);
     return {
-      title: `Updated #${item.id}`,
-      blocks: [{ type: 'item', item: this.views.item(item), showId: true }],
+      title: tr.t('edit.title', { id: item.id }),
+      blocks: [{ type: 'item', item: this.views.item(item, tr), showId: true }],
     };
   }
 
   /** Removes an item. */
-  async delete(id: number): Promise<Doc> {
+  async delete(id: number, tr: Translator): Promise<Doc> {
     const item = await this.store.deleteItem(id);
-    if (!item) throw new UsageError('unknownItem', `There is no item #${id}.`);
-    return textDoc(`Deleted #${id}: ${item.headline}`);
+    if (!item) throw new UsageError('unknownItem', tr.t('item.unknown', { id }));
+    return textDoc(tr.t('delete.done', { id, headline: item.headline }));
   }
 
   /** The digest this chat would get now, without moving its cursor (all topics when not subscribed). */
-  async digestPreview(chat: ChatRef, now: Date): Promise<Doc> {
+  async digestPreview(chat: ChatRef, now: Date, tr: Translator): Promise<Doc> {
     const sub = await this.store.getSubscription(chatKey(chat));
     const digest = await this.digests.select(
       { topics: sub?.topics ?? [], ...(sub?.cursor !== undefined && { cursor: sub.cursor }) },
@@ -302,16 +371,16 @@ export class Newsroom {
     if (!digest) {
       return textDoc(
         sub?.cursor
-          ? `Nothing new since the last digest (${describeInstant(new Date(sub.cursor), sub.timezone)}), so a digest now would not be sent.`
-          : 'Nothing has been published yet, so a digest now would not be sent.',
+          ? tr.t('digest.nothingSince', { since: tr.instant(new Date(sub.cursor), sub.timezone) })
+          : tr.t('digest.nothingYet'),
       );
     }
-    const doc = this.views.digest(digest);
-    return { ...doc, title: `Preview: ${doc.title ?? 'digest'} (the delivery cursor did not move)` };
+    const doc = this.views.digest(digest, tr);
+    return { ...doc, title: tr.t('digest.preview', { title: doc.title ?? '' }) };
   }
 
   /** Subscriptions by platform and status, items by topic, the last delivery runs (newest first). */
-  async stats(): Promise<Doc> {
+  async stats(tr: Translator): Promise<Doc> {
     const subs = await this.store.listSubscriptions();
     const topicStats = await this.store.topicStats();
     const runs = [...(await this.store.recentRuns(STATS_RUNS))].reverse();
@@ -319,20 +388,32 @@ export class Newsroom {
       const mine = subs.filter((s) => s.chat.platform === platform);
       if (mine.length === 0) return [];
       const active = mine.filter((s) => s.status === 'active').length;
-      return [[platform, `${active} active, ${mine.length - active} paused`] as [string, string]];
+      return [
+        [tr.t(`platforms.${platform}`), tr.t('stats.platform', { active, paused: mine.length - active })] as [
+          string,
+          string,
+        ],
+      ];
     });
-    const runEntries = runs.map(
-      (run) =>
-        `${describeInstant(new Date(run.startedAt), this.settings.timezone)}: ${run.due} due, ${run.sent} sent, ${run.empty} with nothing new, ${run.failed} failed, ${run.paused} paused, ${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s.`,
+    const runEntries = runs.map((run) =>
+      tr.t('stats.run', {
+        at: tr.instant(new Date(run.startedAt), this.settings.timezone),
+        due: run.due,
+        sent: run.sent,
+        empty: run.empty,
+        failed: run.failed,
+        paused: run.paused,
+        seconds: (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000,
+      }),
     );
     return {
-      title: 'Briefcast stats',
+      title: tr.t('stats.title'),
       blocks: [
-        { type: 'paragraph', text: `Subscriptions: ${subs.length}` },
+        { type: 'paragraph', text: tr.t('stats.subscriptions', { count: subs.length }) },
         ...(subEntries.length > 0 ? [{ type: 'fields', entries: subEntries } as const] : []),
         {
           type: 'paragraph',
-          text: `Items: ${Object.values(topicStats).reduce((n, s) => n + s.count, 0)}`,
+          text: tr.t('stats.items', { count: Object.values(topicStats).reduce((n, s) => n + s.count, 0) }),
         },
         {
           type: 'fields',
@@ -343,10 +424,10 @@ export class Newsroom {
         },
         ...(runEntries.length > 0
           ? [
-              { type: 'paragraph', text: 'Last delivery runs:' } as const,
+              { type: 'paragraph', text: tr.t('stats.runs') } as const,
               { type: 'list', entries: runEntries } as const,
             ]
-          : [{ type: 'paragraph', text: 'No delivery run yet.' } as const]),
+          : [{ type: 'paragraph', text: tr.t('stats.noRun') } as const]),
       ],
     };
   }

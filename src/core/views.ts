@@ -1,33 +1,24 @@
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import type { Translator } from '../i18n/translator.js';
 import type { Briefing, TopicSection } from './briefing.js';
 import type { Digest } from './digest.js';
 import type { Block, Doc, ItemView } from './document.js';
 import type { Item } from './items.js';
 import type { Subscription } from './subscription.js';
-import { describeDate, describeInstant } from './time.js';
 import type { TopicCatalog } from './topics.js';
 
-/** Date labels remembered by a {@link Views}, at most; the memory starts over past this. */
-const DATE_LABELS_KEPT = 10_000;
-
-/** Builds the documents readers see from core values; one place for wording shared by replies and digests. */
+/**
+ * Builds the documents readers see from core values, in one language (a {@link Translator}); one
+ * place for wording shared by replies and digests. Items stay in the language an editor wrote them in.
+ */
 export class Views {
-  /**
-   * Date labels by publication instant. Formatting a zoned date costs tens of microseconds (hundreds
-   * before the JIT warms up), and a delivery run renders the same day's items into hundreds of
-   * distinct digests; the first renders of a 100,000-chat run stalled the event loop for 70 ms.
-   */
-  readonly #dateLabels = new Map<string, string>();
-
   constructor(
     private readonly topics: TopicCatalog,
     /** Dates on items are the newsroom's (`BRIEFING_TIMEZONE`). */
     private readonly timezone: string,
   ) {}
 
-  /** An item as readers see it. */
-  item(item: Item): ItemView {
+  /** An item as readers see it; its date in `tr`'s language. */
+  item(item: Item, tr: Translator): ItemView {
     return {
       id: item.id,
       topic: item.topic,
@@ -35,75 +26,91 @@ export class Views {
       body: item.body,
       ...(item.sourceName !== undefined && { sourceName: item.sourceName }),
       ...(item.sourceUrl !== undefined && { sourceUrl: item.sourceUrl }),
-      dateLabel: this.#dateLabel(item.publishedAt),
+      dateLabel: tr.itemDate(item.publishedAt, this.timezone),
     };
   }
 
-  #dateLabel(publishedAt: string): string {
-    let label = this.#dateLabels.get(publishedAt);
-    if (label === undefined) {
-      label = format(new TZDate(new Date(publishedAt).getTime(), this.timezone), 'd MMM yyyy');
-      if (this.#dateLabels.size >= DATE_LABELS_KEPT) this.#dateLabels.clear();
-      this.#dateLabels.set(publishedAt, label);
-    }
-    return label;
-  }
-
   /** Topic headings, each followed by its items. */
-  sections(sections: readonly TopicSection[], showIds = false): Block[] {
+  sections(sections: readonly TopicSection[], tr: Translator, showIds = false): Block[] {
     return sections.flatMap((section) => [
-      { type: 'section', text: this.topics.label(section.topic) } as const,
-      ...section.items.map((item) => ({ type: 'item', item: this.item(item), showId: showIds }) as const),
+      { type: 'section', text: this.topics.label(section.topic, tr) } as const,
+      ...section.items.map((item) => ({ type: 'item', item: this.item(item, tr), showId: showIds }) as const),
     ]);
   }
 
   /** The briefing of a day. */
-  briefing(briefing: Briefing, note?: string): Doc {
+  briefing(briefing: Briefing, tr: Translator, note?: string): Doc {
     return {
-      title: `Briefing — ${describeDate(briefing.date)}`,
+      title: tr.t('brief.title', { date: tr.date(briefing.date) }),
+      language: tr.language,
       blocks: [
         ...(note ? [{ type: 'paragraph', text: note, style: 'muted' } as const] : []),
         { type: 'paragraph', text: briefing.lede, style: 'lede' },
-        ...this.sections(briefing.sections),
+        ...this.sections(briefing.sections, tr),
       ],
     };
   }
 
-  /** A digest as delivered: shared by every chat with the same topics and window, so nothing chat-specific. */
-  digest(digest: Digest): Doc {
-    const topicList = digest.sections.map((s) => this.topics.get(s.topic)?.title ?? s.topic).join(', ');
+  /**
+   * A digest as delivered: shared by every chat with the same language, topics and window, so
+   * nothing chat-specific.
+   */
+  digest(digest: Digest, tr: Translator): Doc {
+    const topicList = tr.list(
+      digest.sections.map((s) => {
+        const topic = this.topics.get(s.topic);
+        return topic ? this.topics.title(topic, tr) : s.topic;
+      }),
+    );
     const count = digest.shown + digest.omitted;
     const intro = digest.window.day
-      ? `The latest briefing, ${describeDate(digest.window.day)}: ${topicList}.`
-      : `${count} new ${count === 1 ? 'item' : 'items'} since ${describeInstant(new Date(digest.window.after ?? digest.window.upTo), this.timezone)}: ${topicList}.`;
+      ? tr.t('digest.introDay', { date: tr.date(digest.window.day), topics: topicList })
+      : tr.t('digest.introSince', {
+          count,
+          since: tr.instant(new Date(digest.window.after ?? digest.window.upTo), this.timezone),
+          topics: topicList,
+        });
     const blocks: Block[] = [
       { type: 'paragraph', text: intro, style: 'muted' },
-      ...this.sections(digest.sections),
+      ...this.sections(digest.sections, tr),
     ];
     if (digest.omitted > 0) {
       blocks.push({
         type: 'paragraph',
-        text: `…and ${digest.omitted} more. See them with ${digest.omittedTopics.map((t) => `/topic ${t} 10`).join(', ')}.`,
+        text: tr.t('digest.more', {
+          count: digest.omitted,
+          commands: tr.list(digest.omittedTopics.map((t) => `/topic ${t} 10`)),
+        }),
         style: 'muted',
       });
     }
-    return { title: 'Your Briefcast digest', blocks };
+    return { title: tr.t('digest.title'), blocks, language: tr.language };
   }
 
   /** A subscription's settings as label/value pairs. */
-  subscriptionFields(sub: Subscription, next: Date | undefined): Block {
+  subscriptionFields(sub: Subscription, next: Date | undefined, tr: Translator): Block {
     const entries: [string, string][] = [
-      ['Topics', sub.topics.length === 0 ? 'all' : sub.topics.map((t) => this.topics.label(t)).join(', ')],
-      ['Delivery', `${sub.time} ${sub.timezone}`],
-      ['Status', sub.status === 'active' ? 'active' : `paused — ${sub.pausedReason ?? 'no reason given'}`],
       [
-        'Next digest',
-        next ? describeInstant(next, sub.timezone) : 'none while paused (/subscribe resumes it)',
+        tr.t('settings.topics'),
+        sub.topics.length === 0
+          ? tr.t('settings.allTopics')
+          : tr.list(sub.topics.map((t) => this.topics.label(t, tr))),
       ],
-      ['Digests sent', String(sub.stats.sent)],
+      [tr.t('settings.delivery'), `${sub.time} ${sub.timezone}`],
+      [
+        tr.t('settings.status'),
+        sub.status === 'active'
+          ? tr.t('settings.active')
+          : tr.t('settings.paused', {
+              reason:
+                sub.pausedReason === undefined ? tr.t('settings.noReason') : tr.reason(sub.pausedReason),
+            }),
+      ],
+      [tr.t('settings.next'), next ? tr.instant(next, sub.timezone) : tr.t('settings.noneWhilePaused')],
+      [tr.t('settings.sent'), String(sub.stats.sent)],
     ];
     if (sub.stats.lastSentAt)
-      entries.push(['Last sent', describeInstant(new Date(sub.stats.lastSentAt), sub.timezone)]);
+      entries.push([tr.t('settings.lastSent'), tr.instant(new Date(sub.stats.lastSentAt), sub.timezone)]);
     return { type: 'fields', entries };
   }
 }

@@ -2,12 +2,13 @@ import type { Platform } from '../core/chat.js';
 import { type Digest, type Digests, digestKey } from '../core/digest.js';
 import type { ChatSender } from '../core/sender.js';
 import type { Views } from '../core/views.js';
+import type { Translator } from '../i18n/translator.js';
 
 /**
  * A delivery run's memory of what it selected and rendered. Digests are selected once per distinct
- * (topics, cursor, window end) and rendered once per (platform, {@link digestKey}), and every chat
- * with the same key gets the same parts: 100,000 chats on the same topics cost one render per
- * platform, not 100,000. Lives for one run only, so its size is bounded by that run's distinct keys.
+ * (topics, cursor, window end) and rendered once per (language, platform, {@link digestKey}), and
+ * every chat with the same key gets the same parts: 100,000 chats on the same topics cost one render
+ * per language and platform, not 100,000. Lives for one run only, so its size is bounded by that run's distinct keys.
  */
 export class DigestCache {
   readonly #digests = new Map<string, Promise<Digest | undefined>>();
@@ -29,17 +30,18 @@ export class DigestCache {
     return digest;
   }
 
-  /** The digest rendered for `sender`'s platform, split into the messages to send. */
+  /** The digest rendered in `tr`'s language for `sender`'s platform, split into the messages to send. */
   parts(
     platform: Platform,
     sender: ChatSender,
     topics: readonly string[],
     digest: Digest,
+    tr: Translator,
   ): readonly unknown[] {
-    const key = `${platform}|${digestKey(topics, digest.window)}`;
+    const key = `${tr.language}|${platform}|${digestKey(topics, digest.window)}`;
     let parts = this.#parts.get(key);
     if (!parts) {
-      parts = sender.render(this.views.digest(digest));
+      parts = sender.render(this.views.digest(digest, tr));
       this.#parts.set(key, parts);
     }
     return parts;

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { Platform } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import type { Digests } from '../core/digest.js';
+import type { Newsroom } from '../core/newsroom.js';
 import type { DeliveryRun, Store } from '../core/store.js';
 import { isDueAt, type LocalNow, localNow, type Subscription } from '../core/subscription.js';
 import type { LocalDate } from '../core/time.js';
@@ -33,6 +34,8 @@ export interface DeliveryEngineOptions {
     readonly digests: Pick<Digests, 'select'>;
     readonly views: Pick<Views, 'digest'>;
     readonly clock: Clock;
+    /** The language of each chat's digest. */
+    readonly translatorOf: Newsroom['translatorOf'];
   };
   readonly lanes: DeliveryLanes;
   readonly logger: Logger;
@@ -115,6 +118,7 @@ export class DeliveryEngine {
   readonly #digests: Pick<Digests, 'select'>;
   readonly #views: Pick<Views, 'digest'>;
   readonly #clock: Clock;
+  readonly #translatorOf: Newsroom['translatorOf'];
   readonly #lanes: DeliveryLanes;
   readonly #log: Logger;
   readonly #claims: Claims;
@@ -133,6 +137,7 @@ export class DeliveryEngine {
     this.#digests = options.newsroom.digests;
     this.#views = options.newsroom.views;
     this.#clock = options.newsroom.clock;
+    this.#translatorOf = (chat) => options.newsroom.translatorOf(chat);
     this.#lanes = options.lanes;
     this.#log = options.logger;
     this.#claims = new Claims(this.#store, this.owner, options.leaseMs ?? DEFAULT_CLAIM_LEASE_MS);
@@ -312,7 +317,8 @@ export class DeliveryEngine {
       this.#recorded(await this.#claims.empty(sub, date, windowEnd), sub, 'empty');
       return 'empty';
     }
-    const parts = cache.parts(sub.chat.platform, lane.sender, sub.topics, digest);
+    const tr = await this.#translatorOf(sub.chat);
+    const parts = cache.parts(sub.chat.platform, lane.sender, sub.topics, digest, tr);
     let current = sub;
     let migrations = 0;
     let next = Math.min(resume?.partsSent ?? 0, parts.length);
@@ -346,7 +352,7 @@ export class DeliveryEngine {
             'paused',
           );
           this.#log.info({ key: current.key, reason: result.reason }, 'subscription paused');
-          if (result.kind === 'forbidden') await this.#parts.notify(current, lane, result.reason);
+          if (result.kind === 'forbidden') await this.#parts.notify(current, lane, result.reason, tr);
           return 'paused';
         case 'failed':
           this.#recorded(await this.#claims.failed(current, result.reason), current, 'failed');

@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { type Doc, textDoc } from '../core/document.js';
 import type { SendOutcome } from '../core/sender.js';
 import type { LocalDate } from '../core/time.js';
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 
 /**
  * How delivery answers rate limits and transient failures, in the spirit of grammY's auto-retry
@@ -69,9 +70,7 @@ export function isPausing(outcome: SendOutcome): outcome is PausingOutcome {
   return outcome.kind === 'gone' || outcome.kind === 'forbidden';
 }
 
-/** The short notice sent to a chat whose digest was paused because the bot may not post there. */
-export function pausedNotice(reason: string): Doc {
-  return textDoc(
-    `Briefcast paused this chat’s daily digest: ${reason}. Give the bot permission to post here, then run /subscribe to resume it.`,
-  );
+/** The short notice sent to a chat whose digest was paused because the bot may not post there, in its language. */
+export function pausedNotice(reason: string, tr: Translator = ENGLISH): Doc {
+  return textDoc(tr.t('digest.paused', { reason: tr.reason(reason) }));
 }

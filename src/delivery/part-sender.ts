@@ -1,5 +1,6 @@
 import type { ChatSender, SendGate, SendOutcome } from '../core/sender.js';
 import type { Subscription } from '../core/subscription.js';
+import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../log.js';
 import { backoffDelayMs, pausedNotice, type RetryPolicy } from './outcomes.js';
 import { ABORTED, AbortRace, sleep } from './wait.js';
@@ -70,9 +71,9 @@ export class PartSender {
   }
 
   /** Tells a chat why its digest stopped: one short notice through the gate; its outcome is ignored. */
-  async notify(sub: Subscription, path: SendPath, reason: string): Promise<void> {
+  async notify(sub: Subscription, path: SendPath, reason: string, tr?: Translator): Promise<void> {
     try {
-      const [part] = path.sender.render(pausedNotice(reason));
+      const [part] = path.sender.render(pausedNotice(reason, tr));
       if (part === undefined) return;
       if ((await this.#race.run(path.gate.acquire(sub.chat, sub.chatKind))) === ABORTED) return;
       try {

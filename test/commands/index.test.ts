@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { defineCommand } from '../../src/core/command.js';
+import { commandText, defineCommand } from '../../src/core/command.js';
 import { commandProblems } from '../../src/core/command-rules.js';
+import { ENGLISH, translators } from '../../src/i18n/translator.js';
 
 const PRODUCT_COMMANDS = [
   'start',
@@ -12,6 +13,7 @@ const PRODUCT_COMMANDS = [
   'subscribe',
   'unsubscribe',
   'settings',
+  'language',
   'post',
   'edit',
   'delete',
@@ -33,20 +35,19 @@ describe('the command index', () => {
       const platforms = c.platforms ?? ['telegram', 'discord', 'console'];
       if (c.name === 'start') expect(platforms).toEqual(['telegram']);
       else expect(platforms).toEqual(['telegram', 'discord', 'console']);
-      expect(c.usage.startsWith(`/${c.name}`)).toBe(true);
+      for (const tr of translators()) expect(commandText(c, tr).usage.startsWith(`/${c.name}`)).toBe(true);
     }
   });
 
   it('refuses bad definitions before any registration', () => {
+    // A command whose words are missing from the catalog has no description and no usage.
     const bad = defineCommand({
       name: 'Bad-Name',
-      description: 'x'.repeat(101),
       access: 'anyone',
       args: {},
-      usage: '/other',
       run: async () => ({ blocks: [] }),
     });
-    expect(commandProblems([bad, bad])).toEqual([
+    expect(commandProblems([bad, bad], [ENGLISH])).toEqual([
       'command "Bad-Name": the name must be 1–32 of a-z, 0-9 and _',
       'command "Bad-Name": the description must be 1–100 characters',
       'command "Bad-Name": the usage must start with /Bad-Name',
@@ -55,5 +56,8 @@ describe('the command index', () => {
       'command "Bad-Name": the description must be 1–100 characters',
       'command "Bad-Name": the usage must start with /Bad-Name',
     ]);
+    expect(commandProblems([bad])).toContain(
+      'command "Bad-Name": the description (zh-CN) must be 1–100 characters',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lede } from '../../src/core/briefing.js';
 import type { Item } from '../../src/core/items.js';
+import { ENGLISH } from '../../src/i18n/translator.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { makeNewsroom } from '../helpers/newsroom.js';
 
@@ -48,14 +49,14 @@ describe('briefings', () => {
 
   it('shows the latest briefing when today has none, and says so', async () => {
     const { newsroom, clock } = await makeNewsroom({ now: '2026-11-29T12:00:00Z' });
-    const doc = await newsroom.brief(undefined, clock.now());
+    const doc = await newsroom.brief(undefined, clock.now(), ENGLISH);
     expect(doc.title).toBe('Briefing — Tue 11 Jan 2022');
     expect(doc.blocks[0]).toMatchObject({ text: 'Nothing yet today; this is the latest briefing.' });
   });
 
   it('names the latest briefing when a date has none', async () => {
     const { newsroom, clock } = await makeNewsroom({ now: '2026-11-29T12:00:00Z' });
-    const doc = await newsroom.brief('2022-01-12', clock.now());
+    const doc = await newsroom.brief('2022-01-12', clock.now(), ENGLISH);
     expect(doc.blocks[0]).toMatchObject({
       text: 'No briefing for Wed 12 Jan 2022. The latest briefing is 2022-01-11: /brief 2022-01-11',
     });

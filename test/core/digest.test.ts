@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DIGEST_MAX_ITEMS, digestKey } from '../../src/core/digest.js';
+import { ENGLISH } from '../../src/i18n/translator.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { makeNewsroom } from '../helpers/newsroom.js';
 
@@ -75,7 +76,7 @@ describe('digests', () => {
     const shownIds = digest?.sections.flatMap((s) => s.items.map((i) => i.id)) ?? [];
     expect(Math.min(...shownIds)).toBe(16);
     expect(digest?.sections[0]?.items[0]?.id).toBe(40);
-    const doc = newsroom.views.digest(digest!);
+    const doc = newsroom.views.digest(digest!, ENGLISH);
     expect(doc.blocks.at(-1)).toMatchObject({
       text: '…and 15 more. See them with /topic mining 10, /topic policy 10.',
     });

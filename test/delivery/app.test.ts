@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { ENGLISH } from '../../src/i18n/translator.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { sampleSub } from '../helpers/fixtures.js';
@@ -44,7 +45,7 @@ describe('the app runs delivery', () => {
     expect(output()).toContain('Phantabear');
     expect(await store.getSubscription('console:local')).toMatchObject({ lastDigestDate: '2022-01-11' });
     expect(await app.delivery.tick()).toMatchObject({ due: 0, sent: 0 });
-    expect(await app.newsroom.stats().then((d) => JSON.stringify(d))).toContain('1 due, 1 sent');
+    expect(await app.newsroom.stats(ENGLISH).then((d) => JSON.stringify(d))).toContain('1 due, 1 sent');
     await app.stop();
     expect(app.scheduler.running).toBe(false);
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DIGEST_MAX_ITEMS } from '../../src/core/digest.js';
 import { DeliveryEngine } from '../../src/delivery/engine.js';
 import { digestNonce } from '../../src/delivery/outcomes.js';
+import { ENGLISH } from '../../src/i18n/translator.js';
 import { silentLogger } from '../../src/log.js';
 import { FakeSender } from './fake-sender.js';
 import { makeDelivery, postAt, subscribe } from './harness.js';
@@ -65,6 +66,7 @@ describe('delivery engine', () => {
       { platform: 'telegram', id: '7', name: 'Ann' },
       { time: '08:00', timezone: 'UTC' },
       clock.now(),
+      ENGLISH,
     );
     expect(await engine.tick()).toMatchObject({ due: 0, sent: 0 });
     clock.set('2022-01-12T07:59:00Z');

@@ -6,6 +6,7 @@ import { CONSOLE_USER_ID, type Dispatcher } from '../../core/dispatch.js';
 import type { Doc } from '../../core/document.js';
 import { renderText } from '../../core/render-text.js';
 import type { ChatSender, SendOutcome } from '../../core/sender.js';
+import type { LanguageCode } from '../../i18n/translator.js';
 import type { Adapter } from '../adapter.js';
 
 /** The console's one chat. */
@@ -32,6 +33,8 @@ export interface ConsoleOptions {
   readonly output: Writable;
   /** Printed once when the chat opens. */
   readonly greeting: string;
+  /** The local user's language (`--language`, `LANG`), until the chat chooses one with `/language`. */
+  readonly language?: LanguageCode;
   /** Called when input ends (the app then shuts down). */
   readonly onEnd: () => void;
 }
@@ -75,19 +78,25 @@ export class ConsoleAdapter implements Adapter {
     if (text === '') return;
     const match = COMMAND.exec(text);
     if (!match) {
-      this.#print('Commands start with a slash. Try /help, /brief or /topics.');
+      const tr = await this.options.dispatcher.replyTranslator(this.#where());
+      this.#print(tr.t('errors.notSlash'));
       return;
     }
     const reply = await this.options.dispatcher.dispatch({
       platform: 'console',
       command: match[1]!.toLowerCase(),
       input: { text: match[2] ?? '' },
-      chat: CONSOLE_CHAT,
       chatKind: 'private',
       user: this.#user,
       isChatAdmin: async () => true,
+      ...this.#where(),
     });
     this.#print(renderText(reply));
+  }
+
+  #where(): { chat: ChatRef; locale?: string } {
+    const { language } = this.options;
+    return { chat: CONSOLE_CHAT, ...(language !== undefined && { locale: language }) };
   }
 
   async start(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { TopicCatalog } from '../../core/topics.js';
+import { ENGLISH, type Translator, translators } from '../../i18n/translator.js';
 
 /**
  * Discord shows at most 25 suggestions, and a choice's name and string value hold 100 characters each.
@@ -40,24 +41,40 @@ function fitsChoice(choice: Choice): boolean {
  * ones as typed, leaving out topics already listed; `all` while nothing else is. `mining, n` →
  * `mining,nft` shown as `mining, 🖼️ NFTs`.
  */
-export function suggestTopics(typed: string, topics: TopicCatalog): Choice[] {
+export function suggestTopics(typed: string, topics: TopicCatalog, tr: Translator = ENGLISH): Choice[] {
   const parts = typed.split(/[\s,]+/);
   const fragment = parts.pop() ?? '';
   const earlier = parts.filter((p) => p !== '');
   const listed = new Set(earlier.map((p) => topics.resolve(p)?.slug ?? p.toLowerCase()));
   const ranked = topics.topics
     .filter((t) => !listed.has(t.slug))
-    .map((t) => ({ t, r: fragment === '' ? 0 : rank([t.slug, t.title, ...t.aliases], fragment) }))
+    .map((t) => ({ t, r: fragment === '' ? 0 : rank(namesOf(t, topics), fragment) }))
     .filter((x): x is { t: (typeof topics.topics)[number]; r: number } => x.r !== undefined)
     .sort((a, b) => a.r - b.r);
   const prefix = earlier.length > 0 ? `${earlier.join(', ')}, ` : '';
   const choices: Choice[] = ranked.map(({ t }) => ({
-    name: `${prefix}${t.emoji} ${t.title}`,
+    name: `${prefix}${t.emoji} ${topics.title(t, tr)}`,
     value: [...earlier, t.slug].join(','),
   }));
-  if (earlier.length === 0 && 'all'.startsWith(fragment.toLowerCase()))
-    choices.unshift({ name: 'all topics', value: 'all' });
+  if (earlier.length === 0 && allWords().some((word) => word.startsWith(fragment.toLowerCase())))
+    choices.unshift({ name: tr.t('autocomplete.allTopics'), value: 'all' });
   return choices.filter(fitsChoice).slice(0, MAX_CHOICES);
+}
+
+/** Every name a topic answers to, in every language: slug, titles and aliases. */
+function namesOf(topic: TopicCatalog['topics'][number], topics: TopicCatalog): string[] {
+  return [
+    topic.slug,
+    ...translators().map((tr) => topics.title(topic, tr)),
+    topic.title,
+    ...topic.aliases,
+    ...Object.values(topic.translations ?? {}).flatMap((t) => t.aliases),
+  ];
+}
+
+/** The word for "all" in every language (`all`, `全部`). */
+function allWords(): string[] {
+  return translators().map((tr) => tr.t('words.all').toLowerCase());
 }
 
 /** IANA zone names this runtime knows, plus `UTC` (Node 20's list leaves it out). */

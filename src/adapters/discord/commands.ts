@@ -6,8 +6,9 @@ import {
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Access, ArgSpec, Command } from '../../core/command.js';
+import { type Access, type ArgSpec, type Command, commandText } from '../../core/command.js';
 import type { TopicCatalog } from '../../core/topics.js';
+import { ENGLISH, type Translator, translators } from '../../i18n/translator.js';
 
 /**
  * Where each kind of command may be used (`contexts`), as Discord names them.
@@ -52,6 +53,27 @@ export function isFormField(command: Command, arg: string): boolean {
   return command.form?.fields.some((f) => f.arg === arg) ?? false;
 }
 
+/** The languages other than English, each with the Discord locale its words are registered under. */
+function localizedLanguages(): { locale: string; tr: Translator }[] {
+  return translators()
+    .filter((tr) => tr !== ENGLISH)
+    .map((tr) => ({ locale: tr.pack.discordLocales[0]!, tr }));
+}
+
+/**
+ * `{ 'zh-CN': '…' }`: a text in every language but English (Discord's default), for
+ * `description_localizations` and choices' `name_localizations`. Names stay ASCII, one per command.
+ * @see https://discord.com/developers/docs/interactions/application-commands#localization
+ */
+function localizations(text: (tr: Translator) => string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { locale, tr } of localizedLanguages()) {
+    const value = text(tr);
+    if (value !== undefined && value !== '') out[locale] = value;
+  }
+  return out;
+}
+
 function optionOf(
   command: Command,
   name: string,
@@ -60,7 +82,12 @@ function optionOf(
 ): APIApplicationCommandBasicOption {
   const { option } = spec;
   const required = spec.required && !isFormField(command, name);
-  const base = { name, description: spec.description, required };
+  const base = {
+    name,
+    description: commandText(command, ENGLISH).argument(name) ?? name,
+    description_localizations: localizations((tr) => commandText(command, tr).argument(name)),
+    required,
+  };
   if (option.type === 'integer') {
     return {
       ...base,
@@ -78,7 +105,17 @@ function optionOf(
   if (option.choices === 'topic')
     return {
       ...string,
-      choices: topics.topics.map((t) => ({ name: `${t.emoji} ${t.title}`, value: t.slug })),
+      choices: topics.topics.map((t) => ({
+        name: `${t.emoji} ${t.title}`,
+        name_localizations: localizations((tr) => `${t.emoji} ${topics.title(t, tr)}`),
+        value: t.slug,
+      })),
+    };
+  if (option.choices === 'language')
+    // Each language by its own name, as language menus show them; the value is the short code.
+    return {
+      ...string,
+      choices: translators().map((tr) => ({ name: tr.pack.name, value: tr.language.split('-')[0]! })),
     };
   return string;
 }
@@ -103,7 +140,8 @@ export function buildCommandData(
     const permissions = MENU_PERMISSIONS[command.access];
     return {
       name: command.name,
-      description: command.description,
+      description: commandText(command, ENGLISH).description,
+      description_localizations: localizations((tr) => commandText(command, tr).description),
       ...(options.length > 0 && { options }),
       ...(permissions !== undefined && { default_member_permissions: permissions.toString() }),
       ...(scope === 'global' && {

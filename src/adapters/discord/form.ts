@@ -5,6 +5,8 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import type { Command, RawArgs } from '../../core/command.js';
+import { sliceWhole } from '../../core/document.js';
+import type { Translator } from '../../i18n/translator.js';
 
 /**
  * Discord's modal limits.
@@ -55,19 +57,21 @@ export function needsForm(command: Command, given: RawArgs): boolean {
   return command.form?.needs.some((name) => (given[name]?.trim() ?? '') === '') ?? false;
 }
 
+/** `text` cut to at most `max` UTF-16 units, never inside a character (a surrogate pair, an emoji). */
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max);
+  return text.length <= max ? text : sliceWhole(text, max);
 }
 
 /**
  * The modal for a command's form: one labelled text input per field (a Label, type 18, holding a
  * text input — action rows in modals are deprecated, and discord.js 14.28's `ModalSubmitFields`
- * reads both), prefilled with `values`.
+ * reads both), prefilled with `values`, its title and labels in `tr`'s language.
  */
 export function buildModal(
   command: Command,
   customId: string,
   values: RawArgs,
+  tr: Translator,
 ): APIModalInteractionResponseCallbackData {
   const form = command.form;
   if (!form) throw new Error(`/${command.name} has no form`);
@@ -76,7 +80,7 @@ export function buildModal(
     const value = values[field.arg];
     return {
       type: ComponentType.Label,
-      label: clip(field.label, MODAL_LIMITS.label),
+      label: clip(tr.t(field.label), MODAL_LIMITS.label),
       component: {
         type: ComponentType.TextInput,
         custom_id: field.arg,
@@ -87,7 +91,7 @@ export function buildModal(
       },
     };
   });
-  return { custom_id: customId, title: clip(form.title, MODAL_LIMITS.title), components };
+  return { custom_id: customId, title: clip(tr.t(form.title), MODAL_LIMITS.title), components };
 }
 
 /** A form's submitted values by argument; empty inputs count as not given. */

@@ -4,8 +4,9 @@ import type {
   Interaction,
   ModalSubmitInteraction,
 } from 'discord.js';
-import { APOLOGY, type Dispatcher, usageDoc } from '../../core/dispatch.js';
+import { apologyDoc, type Dispatcher, usageDoc } from '../../core/dispatch.js';
 import type { Newsroom } from '../../core/newsroom.js';
+import { languageFromLocale, type Translator, translatorFor } from '../../i18n/translator.js';
 import type { Logger } from '../../log.js';
 import { suggestTimezones, suggestTopics } from './autocomplete.js';
 import { buildModal, formCustomId, needsForm, parseFormCustomId, submittedValues } from './form.js';
@@ -46,7 +47,7 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
     );
     if (!interaction.isRepliable()) return;
     try {
-      await answerNow(interaction, APOLOGY);
+      await answerNow(interaction, apologyDoc(localeTranslator(interaction.locale, deps)));
     } catch (apologyError) {
       // The interaction may have expired (10062); there is nobody left to tell.
       deps.logger.warn({ err: apologyError, interaction: interaction.id }, 'could not send the apology');
@@ -54,14 +55,17 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
   }
 }
 
+/** The language of the person asking when the chat is unknown: their client's, else `DEFAULT_LANGUAGE`. */
+function localeTranslator(locale: string, deps: InteractionDeps): Translator {
+  return translatorFor(languageFromLocale(locale) ?? deps.newsroom.defaultLanguage);
+}
+
 async function onCommand(interaction: ChatInputCommandInteraction, deps: InteractionDeps): Promise<void> {
   const { dispatcher, newsroom } = deps;
   const base = invocationBase(interaction);
   if (!base) {
-    await answerNow(
-      interaction,
-      usageDoc('Briefcast cannot tell which channel this came from; try again in a channel.'),
-    );
+    const tr = localeTranslator(interaction.locale, deps);
+    await answerNow(interaction, usageDoc(tr.t('errors.unknownChannel'), undefined, tr));
     return;
   }
   const given = optionsOf(interaction.options.data);
@@ -71,7 +75,8 @@ async function onCommand(interaction: ChatInputCommandInteraction, deps: Interac
     if (customId !== undefined) {
       // What was typed wins over the prefill (`/edit 12 topic:nft` shows item 12 with the new topic).
       const prefill = command.form.prefill ? await command.form.prefill(newsroom, given) : {};
-      await interaction.showModal(buildModal(command, customId, { ...prefill, ...given }));
+      const tr = await dispatcher.replyTranslator(base);
+      await interaction.showModal(buildModal(command, customId, { ...prefill, ...given }, tr));
       return;
     }
   }
@@ -88,7 +93,8 @@ async function onFormSubmit(interaction: ModalSubmitInteraction, deps: Interacti
   const command = form && dispatcher.find(form.command, 'discord');
   const base = invocationBase(interaction);
   if (!form || !command || !base) {
-    await answerNow(interaction, usageDoc('This form is no longer in use; run the command again.'));
+    const tr = base ? await dispatcher.replyTranslator(base) : localeTranslator(interaction.locale, deps);
+    await answerNow(interaction, usageDoc(tr.t('errors.formExpired'), undefined, tr));
     return;
   }
   const values = submittedValues(command, (customId) => {
@@ -107,9 +113,16 @@ async function onAutocomplete(interaction: AutocompleteInteraction, deps: Intera
   const command = deps.dispatcher.find(interaction.commandName, 'discord');
   const kind = command?.args[focused.name]?.option.autocomplete;
   const typed = String(focused.value);
+  const tr =
+    interaction.channelId === null
+      ? localeTranslator(interaction.locale, deps)
+      : await deps.dispatcher.replyTranslator({
+          chat: { platform: 'discord', id: interaction.channelId },
+          locale: interaction.locale,
+        });
   const choices =
     kind === 'topics'
-      ? suggestTopics(typed, deps.newsroom.topics)
+      ? suggestTopics(typed, deps.newsroom.topics, tr)
       : kind === 'timezone'
         ? suggestTimezones(typed)
         : [];

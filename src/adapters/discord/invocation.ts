@@ -50,6 +50,9 @@ export function invocationBase(interaction: CommandInteraction): InvocationBase 
     user,
     isChatAdmin: async () => (chatKind === 'private' ? true : (permissions?.any(ADMIN_PERMISSIONS) ?? false)),
     updateId: interaction.id,
+    // A reply goes to one person, in their client's language; posts to a server channel (digests) take the server's.
+    locale: interaction.locale,
+    ...(inGuild && interaction.guildLocale !== null && { chatLocale: interaction.guildLocale }),
   };
 }
 

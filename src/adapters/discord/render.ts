@@ -1,6 +1,7 @@
 import type { APIEmbed, APIEmbedField } from 'discord.js';
-import { type Block, type Doc, type ItemView, packBlocks } from '../../core/document.js';
+import { type Block, type Doc, type ItemView, packBlocks, sliceWhole } from '../../core/document.js';
 import { isWebUrl } from '../../core/items.js';
+import { ENGLISH, isLanguage, type Translator, translatorFor } from '../../i18n/translator.js';
 
 /**
  * Discord's message and embed limits.
@@ -182,8 +183,9 @@ function draftSize(e: EmbedDraft): number {
   );
 }
 
+/** `text` within `max` UTF-16 units, shortened with `…` between two whole characters when it is longer. */
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${sliceWhole(text, max - 1)}…`;
 }
 
 /**
@@ -192,7 +194,7 @@ function truncate(text: string, max: number): string {
  * A message is closed when the next unit would pass 10 embeds or 6,000 characters; a topic section
  * that goes on in the next message repeats its title there, marked "(continued)".
  */
-function layOut(units: readonly Unit[], color: number): APIEmbed[][] {
+function layOut(units: readonly Unit[], color: number, tr: Translator): APIEmbed[][] {
   const messages: EmbedDraft[][] = [];
   let message: EmbedDraft[] = [];
   let embed: EmbedDraft | undefined;
@@ -216,7 +218,7 @@ function layOut(units: readonly Unit[], color: number): APIEmbed[][] {
     ) {
       closeMessage();
       if (title === undefined && section !== undefined)
-        title = truncate(`${section} (continued)`, DISCORD_LIMITS.embedTitle);
+        title = truncate(tr.t('digest.continued', { title: section }), DISCORD_LIMITS.embedTitle);
     }
     const fresh: EmbedDraft = { description: '', fields: [] };
     if (title !== undefined) fresh.title = title;
@@ -316,7 +318,8 @@ export function renderDiscord(doc: Doc): DiscordPayload[] {
     }));
   }
   const color = doc.tone === 'error' ? COLOR.error : COLOR.normal;
-  return layOut(docUnits(doc), color).map((embeds) => ({ embeds, allowed_mentions: NO_MENTIONS }));
+  const tr = doc.language !== undefined && isLanguage(doc.language) ? translatorFor(doc.language) : ENGLISH;
+  return layOut(docUnits(doc), color, tr).map((embeds) => ({ embeds, allowed_mentions: NO_MENTIONS }));
 }
 
 /** Characters that count toward the 6,000 limit in one payload's embeds. */

@@ -4,7 +4,7 @@ import { channelPost, message } from 'telegraf/filters';
 import type { ChatMemberUpdated, Message, Update } from 'telegraf/types';
 import type { Config } from '../../config.js';
 import type { Invocation } from '../../core/dispatch.js';
-import { APOLOGY } from '../../core/dispatch.js';
+import { apologyDoc } from '../../core/dispatch.js';
 import type { SendGate } from '../../core/sender.js';
 import type { Adapter, AdapterContext } from '../adapter.js';
 import { TelegramCallError } from './errors.js';
@@ -42,6 +42,19 @@ const ADMIN_STATUSES: ReadonlySet<string> = new Set(['creator', 'administrator']
  * @see https://core.telegram.org/bots/api#getupdates
  */
 const ALLOWED_UPDATES = ['message', 'channel_post', 'my_chat_member'] as const;
+
+/**
+ * The language the sender's Telegram app is set to, in a private chat only: a group's readers each
+ * have their own, and the one who typed the command speaks for none of them.
+ * @see https://core.telegram.org/bots/api#user
+ */
+export function localeOf(msg: Message): string | undefined {
+  return msg.chat.type === 'private' ? msg.from?.language_code : undefined;
+}
+
+function withLocale(locale: string | undefined): { locale?: string } {
+  return locale === undefined ? {} : { locale };
+}
 
 /**
  * The Bot API root as telegraf needs it: telegraf resolves `./bot<token>/<method>` against it, so a root
@@ -162,7 +175,12 @@ export class TelegramAdapter implements Adapter {
       if (msg === undefined || !('text' in msg)) return;
       const command = parseCommand(msg.text, msg.entities);
       if (command === undefined || !isForBot(command, this.#bot.botInfo?.username)) return;
-      await this.#replier.reply(this.#targetOf(msg, update), renderTelegram(APOLOGY));
+      const target = this.#targetOf(msg, update);
+      const tr = await this.options.dispatcher.replyTranslator({
+        chat: target.chat,
+        ...withLocale(localeOf(msg)),
+      });
+      await this.#replier.reply(target, renderTelegram(apologyDoc(tr)));
     } catch (apologyError) {
       this.options.logger.error(
         { err: new TelegramCallError(apologyError, this.#secrets), updateId: update.update_id },
@@ -203,6 +221,7 @@ export class TelegramAdapter implements Adapter {
       ...(user !== undefined && { user }),
       isChatAdmin: () => this.#isChatAdmin(msg),
       updateId: String(update.update_id),
+      ...withLocale(localeOf(msg)),
     };
     const doc = await this.options.dispatcher.dispatch(invocation);
     await this.#replier.reply(target, renderTelegram(doc));

@@ -9,6 +9,7 @@ import {
   parseFormCustomId,
   submittedValues,
 } from '../../../src/adapters/discord/form.js';
+import { ENGLISH } from '../../../src/i18n/translator.js';
 
 describe('the /post and /edit form', () => {
   it('opens when the topic, headline or body is missing', () => {
@@ -31,7 +32,7 @@ describe('the /post and /edit form', () => {
   });
 
   it('builds labelled text inputs within Discord’s limits, prefilled', () => {
-    const modal = buildModal(post, 'form:post', { topic: 'nft', body: 'Text' });
+    const modal = buildModal(post, 'form:post', { topic: 'nft', body: 'Text' }, ENGLISH);
     expect(modal.title).toBe('News item');
     expect(modal.components).toHaveLength(5);
     expect(modal.components[0]).toEqual({

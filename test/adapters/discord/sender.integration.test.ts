@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DiscordPayload } from '../../../src/adapters/discord/render.js';
 import type { ChatRef } from '../../../src/core/chat.js';
 import { textDoc } from '../../../src/core/document.js';
+import { ENGLISH } from '../../../src/i18n/translator.js';
 import type { FakeFailure } from '../../fakes/discord-api.js';
 import { type Harness, type HarnessOptions, LOCKED_ID, NEWS_ID, startHarness, textOf } from './harness.js';
 
@@ -26,7 +27,7 @@ describe('the Discord sender', () => {
       headline: '@everyone look at this',
       body: 'Hello @everyone and @here.',
     });
-    const digest = await newsroom.digestPreview(NEWS, clock.now());
+    const digest = await newsroom.digestPreview(NEWS, clock.now(), ENGLISH);
     const parts = adapter.sender.render(digest);
     expect(parts.length).toBeGreaterThan(0);
     for (const [i, part] of parts.entries()) {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ENGLISH } from '../../../src/i18n/translator.js';
 import { type Bot, EDITOR_ID, RecordingGate, startBot } from './harness.js';
 
 const GROUP = { id: -100200, type: 'supergroup', title: 'Miners' } as const;
@@ -110,7 +111,7 @@ describe('Telegram groups, channels and forum topics', () => {
     expect(sub?.chat).toEqual({ platform: 'telegram', id: '-100400', thread: '42' });
     expect(await bot.store.getSubscription('telegram:-100400')).toBeUndefined();
 
-    const doc = await bot.newsroom.digestPreview(sub!.chat, bot.clock.now());
+    const doc = await bot.newsroom.digestPreview(sub!.chat, bot.clock.now(), ENGLISH);
     const parts = bot.adapter.sender.render(doc);
     expect(parts.length).toBeGreaterThan(0);
     for (const part of parts) {

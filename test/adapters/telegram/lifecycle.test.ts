@@ -158,7 +158,12 @@ describe('Telegram membership, migrations, failures and shutdown', () => {
     await bot.adapter.start();
     expect(bot.adapter.isConnected()).toBe(true);
     expect(bot.records).toContainEqual(expect.objectContaining({ level: 40, scope: 'chat 111' }));
-    expect(bot.fake.commands.map((r) => r.scope)).toEqual([{ type: 'default' }]);
+    expect(bot.records).toContainEqual(expect.objectContaining({ level: 40, scope: 'chat 111, zh' }));
+    // The default scope is registered in English and in Chinese; the editor's chat in neither.
+    expect(bot.fake.commands.map((r) => [r.scope, r.language_code])).toEqual([
+      [{ type: 'default' }, ''],
+      [{ type: 'default' }, 'zh'],
+    ]);
     const reply = await bot.ask({ chat: { id: 446, type: 'private' }, text: '/help' });
     expect(reply.visibleText).toContain('/brief');
   });

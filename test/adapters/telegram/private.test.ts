@@ -27,6 +27,28 @@ describe('Telegram private chats', () => {
     );
   });
 
+  it('registers each menu in English (no language_code) and in Chinese (zh), in every scope', () => {
+    const menu = (scope: object, language: string) =>
+      bot.fake.commands.find(
+        (r) => JSON.stringify(r.scope) === JSON.stringify(scope) && r.language_code === language,
+      );
+    const defaultEn = menu({ type: 'default' }, '');
+    const defaultZh = menu({ type: 'default' }, 'zh');
+    const editorEn = menu({ type: 'chat', chat_id: EDITOR_ID }, '');
+    const editorZh = menu({ type: 'chat', chat_id: EDITOR_ID }, 'zh');
+    expect(bot.fake.commands).toHaveLength(4);
+    expect(defaultEn?.commands.find((c) => c.command === 'brief')?.description).toBe(
+      'The briefing of a day (today’s, or the latest)',
+    );
+    expect(defaultZh?.commands.find((c) => c.command === 'brief')?.description).toBe(
+      '某一天的简报（今天的，或最新的）',
+    );
+    expect(defaultZh?.commands.map((c) => c.command)).toEqual(defaultEn?.commands.map((c) => c.command));
+    expect(defaultZh?.commands.map((c) => c.command)).toContain('language');
+    expect(editorZh?.commands.find((c) => c.command === 'post')?.description).toBe('添加新闻条目（编辑）');
+    expect(editorEn?.commands.map((c) => c.command)).toEqual(editorZh?.commands.map((c) => c.command));
+  });
+
   it('answers /start and /help with the commands, as a reply in HTML', async () => {
     const start = await bot.ask({ chat: READER, text: '/start' });
     expect(start.parse_mode).toBe('HTML');
