@@ -54,6 +54,7 @@ describe('buildCommandData', () => {
       'subscribe',
       'unsubscribe',
       'settings',
+      'language',
       'post',
       'edit',
       'delete',
@@ -67,12 +68,13 @@ describe('buildCommandData', () => {
       {
         name: 'topic',
         description: 'The topic',
+        description_localizations: { 'zh-CN': '话题' },
         required: true,
         type: ApplicationCommandOptionType.String,
         choices: [
-          { name: '⛏️ Crypto mining', value: 'mining' },
-          { name: '🏛️ Blockchain policy', value: 'policy' },
-          { name: '🖼️ NFTs', value: 'nft' },
+          { name: '⛏️ Crypto mining', name_localizations: { 'zh-CN': '⛏️ 加密货币挖矿' }, value: 'mining' },
+          { name: '🏛️ Blockchain policy', name_localizations: { 'zh-CN': '🏛️ 区块链政策' }, value: 'policy' },
+          { name: '🖼️ NFTs', name_localizations: { 'zh-CN': '🖼️ 数字藏品' }, value: 'nft' },
         ],
       },
       expect.objectContaining({
@@ -83,6 +85,37 @@ describe('buildCommandData', () => {
         required: false,
       }),
     ]);
+  });
+
+  it('describes every command and option in Chinese too (zh-CN), keeping one ASCII name', () => {
+    for (const c of global) {
+      const zh = c.description_localizations?.['zh-CN'];
+      expect(zh, c.name).toBeTruthy();
+      expect(zh!.length).toBeLessThanOrEqual(100);
+      expect(zh).not.toBe(c.description);
+      expect(c.name_localizations).toBeUndefined();
+      for (const o of c.options ?? []) {
+        expect(o.description_localizations?.['zh-CN'], `${c.name} ${o.name}`).toBeTruthy();
+        expect(o.description_localizations!['zh-CN']!.length).toBeLessThanOrEqual(100);
+      }
+    }
+    expect(byName.get('brief')?.description_localizations).toEqual({
+      'zh-CN': '某一天的简报（今天的，或最新的）',
+    });
+  });
+
+  it('offers /language with each language as a choice, by its own name', () => {
+    expect(byName.get('language')?.options).toEqual([
+      expect.objectContaining({
+        name: 'language',
+        required: false,
+        choices: [
+          { name: 'English', value: 'en' },
+          { name: '中文', value: 'zh' },
+        ],
+      }),
+    ]);
+    expect(byName.get('language')?.default_member_permissions).toBeUndefined();
   });
 
   it('autocompletes topic lists and time zones', () => {

@@ -45,6 +45,19 @@ describe('npm run deploy-commands', () => {
       integration_types: [0],
       default_member_permissions: '16',
     });
+    // Registered in both languages: English by default, Chinese for Discord clients set to zh-CN.
+    expect(f.globalCommands.find((c) => c.name === 'topic')).toMatchObject({
+      description: 'The latest items on one topic',
+      description_localizations: { 'zh-CN': '某个话题的最新条目' },
+      options: [
+        expect.objectContaining({ name: 'topic', description_localizations: { 'zh-CN': '话题' } }),
+        expect.objectContaining({
+          name: 'count',
+          description: 'How many items (1–10, default 5)',
+          description_localizations: { 'zh-CN': '条目数量（1–10，默认 5）' },
+        }),
+      ],
+    });
     // Running it again overwrites in place: the same commands keep their ids.
     const ids = f.globalCommands.map((c) => c.id);
     await deployCommands(envFor(f));
