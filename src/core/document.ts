@@ -99,6 +99,16 @@ export function sliceWhole(text: string, max: number): string {
   return text.slice(0, end);
 }
 
+/** How many UTF-16 units the code points at the start of `text` take within `limit` (at least one code point). */
+function codePointsWithin(text: string, limit: number): number {
+  let end = 0;
+  for (const ch of text) {
+    if (end + ch.length > limit && end > 0) break;
+    end += ch.length;
+  }
+  return end;
+}
+
 /**
  * Breaks plain text into pieces of at most `limit`, preferring line breaks, then spaces, then the
  * end of a Chinese sentence or clause (Chinese has no spaces), and otherwise cutting between two
@@ -118,8 +128,9 @@ export function cutPlainText(text: string, limit: number): string[] {
       at = punctuation;
     }
     if (at < limit / 2) at = window.length;
-    // A first character longer than the limit (it cannot be) is still taken whole, so the loop moves on.
-    if (at === 0) at = Array.from(GRAPHEMES.segment(rest))[0]!.segment.length;
+    // One character longer than the limit (an emoji sequence longer than a tiny limit) is cut
+    // between its code points, never inside a surrogate pair, so the loop still moves on.
+    if (at === 0) at = codePointsWithin(rest, limit);
     const piece = rest.slice(0, at).trimEnd();
     if (piece !== '') pieces.push(piece);
     rest = rest.slice(at).trimStart();
