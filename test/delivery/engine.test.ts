@@ -116,6 +116,54 @@ describe('delivery engine', () => {
     expect(new Set(miningNft.map((s) => s.part)).size).toBe(1);
   });
 
+  it('renders each distinct digest once per language: chats of both languages get theirs', async () => {
+    const telegram = new FakeSender('telegram');
+    const discord = new FakeSender('discord');
+    const { engine, store, newsroom } = await makeDelivery({ senders: [telegram, discord] });
+    for (let i = 0; i < 30; i++) {
+      await subscribe(store, `telegram:${i}`, { topics: ['mining'] });
+      if (i % 3 === 0) await newsroom.languages.setLanguage({ platform: 'telegram', id: String(i) }, 'zh-CN');
+    }
+    for (let i = 0; i < 10; i++) {
+      await subscribe(store, `discord:${i}`, { topics: ['mining'] });
+      await newsroom.languages.setLanguage({ platform: 'discord', id: String(i) }, i < 5 ? 'zh-CN' : 'en');
+    }
+    expect(await engine.tick()).toMatchObject({ due: 40, sent: 40 });
+    // (language, platform, topics, window): Telegram en and zh, Discord en and zh.
+    expect(telegram.renders).toBe(2);
+    expect(discord.renders).toBe(2);
+    const chinese = telegram.sends.filter((s) => Number(s.chat.id) % 3 === 0);
+    const english = telegram.sends.filter((s) => Number(s.chat.id) % 3 !== 0);
+    expect(chinese).toHaveLength(10);
+    expect(new Set(chinese.map((s) => s.part)).size).toBe(1);
+    expect(new Set(english.map((s) => s.part)).size).toBe(1);
+    expect(chinese[0]!.part.text).toContain('你的 BRIEFCAST 摘要');
+    expect(chinese[0]!.part.text).toContain('== ⛏️ 加密货币挖矿 ==');
+    expect(english[0]!.part.text).toContain('YOUR BRIEFCAST DIGEST');
+    expect(english[0]!.part.text).toContain('== ⛏️ Crypto mining ==');
+    // Items stay in the language they were written in.
+    expect(chinese[0]!.part.headlines).toEqual(english[0]!.part.headlines);
+    const zhDiscord = discord.sends.filter((s) => Number(s.chat.id) < 5);
+    expect(zhDiscord).toHaveLength(5);
+    expect(new Set(zhDiscord.map((s) => s.part)).size).toBe(1);
+    expect(zhDiscord[0]!.part.text).toMatch(
+      /^你的 BRIEFCAST 摘要\n\n自 2022年1月10日 星期一 08:00 \(UTC\) 以来有 \d+ 条新内容/,
+    );
+  });
+
+  it('tells a chat in its own language why its digest was paused', async () => {
+    const { engine, store, newsroom, sender } = await makeDelivery();
+    await subscribe(store, 'telegram:5');
+    await newsroom.languages.setLanguage({ platform: 'telegram', id: '5' }, 'zh-CN');
+    sender.script('telegram:5', {
+      kind: 'forbidden',
+      reason: 'the bot may not send messages in this chat (missing rights)',
+    });
+    expect(await engine.tick()).toMatchObject({ paused: 1 });
+    const notice = sender.sends.at(-1)!.part.text;
+    expect(notice).toContain('Briefcast 已暂停本聊天的每日摘要：机器人无权在本聊天发消息（缺少权限）。');
+  });
+
   it('keeps each platform within its concurrency', async () => {
     const slow = new FakeSender('telegram', { delayMs: 5 });
     const { engine, store } = await makeDelivery({ senders: [slow], concurrency: 3 });
