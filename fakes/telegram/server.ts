@@ -7,7 +7,7 @@
 import type { Buffer } from 'node:buffer';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../shared/listen.js';
 import { type Params, parseParams } from './params.js';
 import { BAD_JSON, METHOD_NOT_FOUND, NOT_FOUND, type Reply, UNAUTHORIZED, writeReply } from './replies.js';
 
@@ -40,14 +40,7 @@ export class BotApiServer {
   async listen(): Promise<string> {
     const server = createServer({ noDelay: true }, (req, res) => this.onRequest(req, res));
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
+    const port = await listenOnLoopback(server);
     this.server = server;
     return `http://127.0.0.1:${port}`;
   }
