@@ -6,7 +6,10 @@
  * @see https://core.telegram.org/bots/api#html-style
  */
 import { Buffer } from 'node:buffer';
+import { closeTag, type HtmlLink, HtmlParseError, type OpenTag, tagArgument } from './html-entities.js';
 import type { TextEntity } from './types.js';
+
+export type { HtmlLink } from './html-entities.js';
 
 const PARSE_ERROR_PREFIX = "Bad Request: can't parse entities: ";
 
@@ -30,12 +33,6 @@ export type HtmlParseResult =
       /** The full Bot API description, e.g. `Bad Request: can't parse entities: Unsupported start tag "div" at byte offset 0`. */
       readonly description: string;
     };
-
-/** One `<a>` tag found by {@link parseTelegramHtml}. */
-export interface HtmlLink {
-  readonly text: string;
-  readonly href: string;
-}
 
 /** Options of {@link parseTelegramHtml}. */
 export interface HtmlParseOptions {
@@ -79,9 +76,6 @@ const MAX_CODE_POINT_EXCLUSIVE = 0x10ffff;
 const MAX_NUMERIC_REFERENCE_CHARS = 10;
 const SURROGATE_FIRST = 0xd800;
 const SURROGATE_LAST = 0xdfff;
-const LANGUAGE_CLASS_PREFIX = 'language-';
-const SPAN_CLASS_PREFIX = 'tg-';
-
 const SUPPORTED_TAGS: ReadonlySet<string> = new Set([
   'a',
   'b',
@@ -107,20 +101,6 @@ const NAMED_ENTITIES: ReadonlyMap<string, number> = new Map([
   ['gt', CHAR_GT],
   ['amp', CHAR_AMP],
   ['quot', CHAR_QUOTE],
-]);
-
-const SIMPLE_ENTITY_TYPES: ReadonlyMap<string, string> = new Map([
-  ['b', 'bold'],
-  ['strong', 'bold'],
-  ['i', 'italic'],
-  ['em', 'italic'],
-  ['u', 'underline'],
-  ['ins', 'underline'],
-  ['s', 'strikethrough'],
-  ['strike', 'strikethrough'],
-  ['del', 'strikethrough'],
-  ['span', 'spoiler'],
-  ['tg-spoiler', 'spoiler'],
 ]);
 
 /** TDLib's `is_space`; NUL counts because TDLib reads a C string whose end is NUL. */
@@ -189,31 +169,6 @@ function decodeReference(text: string, pos: number): DecodedReference | undefine
   }
   const terminated = text.charCodeAt(end) === CHAR_SEMICOLON;
   return { codePoint, end: terminated ? end + 1 : end, terminated };
-}
-
-/** A link target Telegram accepts for a text link (its `check_url` is stricter; this is close enough). */
-function isAcceptedUrl(url: string): boolean {
-  const candidate = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url : `http://${url}`;
-  let parsed: URL;
-  try {
-    parsed = new URL(candidate);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol === 'tg:' || parsed.protocol === 'ton:') return true;
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:' && parsed.protocol !== 'ftp:') return false;
-  return parsed.hostname.includes('.') || parsed.hostname === 'localhost';
-}
-
-class HtmlParseError extends Error {
-  override name = 'HtmlParseError';
-}
-
-interface OpenTag {
-  readonly tag: string;
-  readonly argument: string;
-  /** Visible-text offset (UTF-16) where the tag opened. */
-  readonly offset: number;
 }
 
 /**
@@ -399,73 +354,4 @@ function parseHtmlOrThrow(text: string, strict: boolean): HtmlParseResult {
     )
     .sort((a, b) => a.offset - b.offset || b.length - a.length);
   return { ok: true, visible, links, entities: finalEntities };
-}
-
-function tagArgument(tag: string, attribute: string, value: string): string | undefined {
-  if ((tag === 'a' && attribute === 'href') || (tag === 'tg-emoji' && attribute === 'emoji-id')) return value;
-  if (tag === 'code' && attribute === 'class' && value.startsWith(LANGUAGE_CLASS_PREFIX)) {
-    return value.slice(LANGUAGE_CLASS_PREFIX.length);
-  }
-  if (tag === 'span' && attribute === 'class' && value.startsWith(SPAN_CLASS_PREFIX)) {
-    return value.slice(SPAN_CLASS_PREFIX.length);
-  }
-  if (tag === 'blockquote' && attribute === 'expandable') return '1';
-  return undefined;
-}
-
-/** Turns a closed tag into an entity, as TDLib does (empty entities are dropped). */
-function closeTag(open: OpenTag, visible: string, entities: TextEntity[], links: HtmlLink[]): void {
-  const offset = open.offset;
-  const length = visible.length - offset;
-  if (open.tag === 'a') {
-    const linkText = visible.slice(offset);
-    links.push({ text: linkText, href: open.argument !== '' ? open.argument : linkText });
-  }
-  if (length <= 0) return;
-  const simple = SIMPLE_ENTITY_TYPES.get(open.tag);
-  if (simple !== undefined) {
-    entities.push({ type: simple, offset, length });
-    return;
-  }
-  const last = entities.at(-1);
-  const sameSpan = last !== undefined && last.offset === offset && last.length === length;
-  switch (open.tag) {
-    case 'a': {
-      const url = open.argument !== '' ? open.argument : visible.slice(offset);
-      const userId = /^tg:\/\/user\?id=(\d+)$/.exec(url)?.[1];
-      if (userId !== undefined)
-        entities.push({ type: 'text_mention', offset, length, user: { id: Number(userId) } });
-      else if (isAcceptedUrl(url)) entities.push({ type: 'text_link', offset, length, url });
-      return;
-    }
-    case 'tg-emoji':
-      if (!/^[1-9]\d*$/.test(open.argument))
-        throw new HtmlParseError('Invalid custom emoji identifier specified');
-      entities.push({ type: 'custom_emoji', offset, length, custom_emoji_id: open.argument });
-      return;
-    case 'pre':
-      if (sameSpan && last.type === 'code' && last.language !== undefined) {
-        entities[entities.length - 1] = { type: 'pre', offset, length, language: last.language };
-      } else {
-        entities.push({ type: 'pre', offset, length });
-      }
-      return;
-    case 'code':
-      if (sameSpan && last.type === 'pre' && open.argument !== '') {
-        entities[entities.length - 1] = { type: 'pre', offset, length, language: open.argument };
-      } else {
-        entities.push(
-          open.argument !== ''
-            ? { type: 'code', offset, length, language: open.argument }
-            : { type: 'code', offset, length },
-        );
-      }
-      return;
-    case 'blockquote':
-      entities.push({ type: open.argument !== '' ? 'expandable_blockquote' : 'blockquote', offset, length });
-      return;
-    default:
-      // tg-time creates no entity here.
-      return;
-  }
 }

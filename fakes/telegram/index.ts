@@ -22,9 +22,10 @@
  * Error descriptions quoted in `/work/shared/PLATFORM.md` §1–3 are verbatim Telegram strings; the few others
  * (e.g. for setMyCommands or editMessageText) are the commonly observed ones.
  *
- * The parts, one concept per file: `server.ts` (HTTP transport and routing), `methods/` (the Bot API methods),
- * `html.ts` (the HTML parse_mode), `params.ts` (parameter coercion), `replies.ts` (answers and errors),
- * `state.ts` (chats, users, members, messages), `updates.ts` (the update queue and long poll),
+ * The parts, one concept per file: `server.ts` (HTTP transport and routing), `methods/` (the Bot API
+ * methods), `html.ts` + `html-entities.ts` (the HTML parse_mode), `params.ts` (parameter coercion),
+ * `replies.ts` (answers and errors), `state.ts` (chats, users, members, messages), `updates.ts` (the update
+ * queue and long poll),
  * `update-builders.ts`, `records.ts` (what the bot did), `faults.ts` (injected failures), `limits.ts` (rate
  * limits), `webhook-client.ts` (webhook deliveries) and `waiters.ts` (bounded waits).
  *
