@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { languageCodes, parseTime, parseTimezone } from './core/parse.js';
 import { type LanguageCode, languageFromLocale, resolveLanguage } from './i18n/translator.js';
@@ -41,6 +42,11 @@ export interface Config {
   /** Load the sample briefing into an empty database; `undefined` means "on in the console only". */
   readonly sampleData: boolean | undefined;
   readonly logLevel: string;
+  /**
+   * Where the JSON log lines go: this file (appended) when set, else stderr — except in the console
+   * chat on a terminal, where they go to {@link consoleLogFile} so they do not break up the chat.
+   */
+  readonly logFile?: string;
   readonly healthPort?: number;
   /** `DEFAULT_LANGUAGE`: for chats that have chosen none and whose platform suggests none. */
   readonly defaultLanguage: LanguageCode;
@@ -139,6 +145,7 @@ const schema = z
         'one of fatal, error, warn, info, debug, trace, silent',
       ),
     ),
+    LOG_FILE: optional(z.string()),
     HEALTH_PORT: optional(port),
     DEFAULT_LANGUAGE: optional(language()),
     // The shell's locale (`zh_CN.UTF-8`); one Briefcast does not speak (`C.UTF-8`, `de_DE`) is no mistake.
@@ -255,6 +262,7 @@ export function loadConfig(
     defaultDeliveryTime: e.DEFAULT_DELIVERY_TIME ?? DEFAULTS.DEFAULT_DELIVERY_TIME,
     sampleData: e.SAMPLE_DATA,
     logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
+    ...(e.LOG_FILE !== undefined && { logFile: e.LOG_FILE }),
     ...(e.HEALTH_PORT !== undefined && { healthPort: e.HEALTH_PORT }),
     defaultLanguage: e.DEFAULT_LANGUAGE ?? DEFAULTS.DEFAULT_LANGUAGE,
     ...withConsoleLanguage(consoleLanguage ?? languageFromLocale(e.LANG)),
@@ -263,6 +271,16 @@ export function loadConfig(
 
 function withConsoleLanguage(language: LanguageCode | undefined): { consoleLanguage?: LanguageCode } {
   return language === undefined ? {} : { consoleLanguage: language };
+}
+
+/** Whether no platform is configured, so `npm start` opens the console chat. */
+export function isConsoleMode(config: Config): boolean {
+  return config.telegram === undefined && config.discord === undefined;
+}
+
+/** The log file of the console chat on a terminal: `briefcast.log` beside `DATABASE_FILE`. */
+export function consoleLogFile(config: Config): string {
+  return join(dirname(config.databaseFile), 'briefcast.log');
 }
 
 /** A webhook secret derived from the token, so webhook mode works without one more variable. */
