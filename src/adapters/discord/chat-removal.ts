@@ -1,11 +1,12 @@
 import { type Client, GatewayDispatchEvents } from 'discord.js';
 import type { Newsroom } from '../../core/newsroom.js';
+import { messages } from '../../i18n/locales/en.js';
 import type { Logger } from '../../log.js';
 
 /** Why a subscription was paused, as its settings show it. */
 export const PAUSE_REASON = {
-  channelDeleted: 'the channel was deleted',
-  removedFromServer: 'the bot was removed from the server (or the server was deleted)',
+  channelDeleted: messages.reasons.channelDeleted,
+  removedFromServer: messages.reasons.removedFromServer,
 } as const;
 
 /** The `id` (and `unavailable`) a GUILD_DELETE, CHANNEL_DELETE or THREAD_DELETE carries. */

@@ -1,5 +1,9 @@
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
 import type { SendOutcome } from '../../core/sender.js';
+import { messages } from '../../i18n/locales/en.js';
+
+/** Reasons are stored in English, as the catalog words them, and shown in each reader's language. */
+const REASONS = messages.reasons;
 
 /**
  * Discord's JSON error codes that say the bot can no longer reach a chat, and why (in words a
@@ -7,28 +11,16 @@ import type { SendOutcome } from '../../core/sender.js';
  * @see https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
  */
 const GONE: ReadonlyMap<number, string> = new Map([
-  [RESTJSONErrorCodes.UnknownChannel, 'the channel no longer exists (Discord: Unknown Channel)'],
-  [RESTJSONErrorCodes.UnknownGuild, 'the bot is no longer in this server (Discord: Unknown Guild)'],
-  [
-    RESTJSONErrorCodes.CannotSendMessagesToThisUser,
-    'the user does not accept direct messages from the bot (Discord: Cannot send messages to this user)',
-  ],
-  [
-    RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds,
-    'the bot shares no server with this user any more (Discord: no mutual guilds)',
-  ],
+  [RESTJSONErrorCodes.UnknownChannel, REASONS.unknownChannel],
+  [RESTJSONErrorCodes.UnknownGuild, REASONS.unknownGuild],
+  [RESTJSONErrorCodes.CannotSendMessagesToThisUser, REASONS.dmsClosed],
+  [RESTJSONErrorCodes.CannotSendMessagesToThisUserDueToHavingNoMutualGuilds, REASONS.noMutualGuild],
 ]);
 
 /** Codes that say the bot is in the chat but may not post there. */
 const FORBIDDEN: ReadonlyMap<number, string> = new Map([
-  [
-    RESTJSONErrorCodes.MissingAccess,
-    'the bot cannot see this channel; give it View Channel there (Discord: Missing Access)',
-  ],
-  [
-    RESTJSONErrorCodes.MissingPermissions,
-    'the bot may not post here; give it Send Messages and Embed Links in this channel (Discord: Missing Permissions)',
-  ],
+  [RESTJSONErrorCodes.MissingAccess, REASONS.missingAccess],
+  [RESTJSONErrorCodes.MissingPermissions, REASONS.missingPermissions],
 ]);
 
 /** HTTP statuses from 500 on are Discord's (or Cloudflare's) trouble, worth a retry. */

@@ -1,6 +1,7 @@
 import { TelegramError } from 'telegraf';
 import type { ChatRef } from '../../core/chat.js';
 import type { SendOutcome } from '../../core/sender.js';
+import { messages } from '../../i18n/locales/en.js';
 
 /**
  * How long to wait after a 429 that names no `retry_after` — what telegraf's own polling loop waits.
@@ -39,25 +40,28 @@ interface Rule {
  * and, for some chats, 403.
  * @see /work/shared/PLATFORM.md §3
  */
+/** Reasons are stored in English, as the catalog words them, and shown in each reader's language. */
+const REASONS = messages.reasons;
+
 const RULES: readonly Rule[] = [
   {
     match: /not enough rights|have no rights|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED/i,
     kind: 'forbidden',
-    reason: 'the bot may not send messages in this chat (missing rights)',
+    reason: REASONS.noRights,
   },
-  { match: /TOPIC_CLOSED/i, kind: 'forbidden', reason: 'the forum topic is closed' },
-  { match: /bot was blocked by the user/i, kind: 'gone', reason: 'the bot was blocked by the user' },
-  { match: /user is deactivated/i, kind: 'gone', reason: 'the user deleted their account' },
-  { match: /bot was kicked/i, kind: 'gone', reason: 'the bot was removed from the chat' },
-  { match: /not a member/i, kind: 'gone', reason: 'the bot is not a member of the chat' },
-  { match: /chat was deleted|chat was deactivated/i, kind: 'gone', reason: 'the chat was deleted' },
+  { match: /TOPIC_CLOSED/i, kind: 'forbidden', reason: REASONS.topicClosed },
+  { match: /bot was blocked by the user/i, kind: 'gone', reason: REASONS.blocked },
+  { match: /user is deactivated/i, kind: 'gone', reason: REASONS.deactivated },
+  { match: /bot was kicked/i, kind: 'gone', reason: REASONS.removed },
+  { match: /not a member/i, kind: 'gone', reason: REASONS.notMember },
+  { match: /chat was deleted|chat was deactivated/i, kind: 'gone', reason: REASONS.chatDeleted },
   {
     match: /can't initiate conversation/i,
     kind: 'gone',
-    reason: 'the user has not started a chat with the bot',
+    reason: REASONS.notStarted,
   },
-  { match: /chat not found/i, kind: 'gone', reason: 'the chat was not found' },
-  { match: /message thread not found/i, kind: 'gone', reason: 'the forum topic was deleted' },
+  { match: /chat not found/i, kind: 'gone', reason: REASONS.chatNotFound },
+  { match: /message thread not found/i, kind: 'gone', reason: REASONS.topicDeleted },
 ];
 
 /** Replaces every secret (the bot token) in `text`. */

@@ -1,10 +1,11 @@
 import type { Chat, ChatMemberUpdated } from 'telegraf/types';
 import type { ChatRef } from '../../core/chat.js';
 import type { Newsroom } from '../../core/newsroom.js';
+import { messages } from '../../i18n/locales/en.js';
 
 /** Reasons shown in `/settings` and `/stats` for a subscription paused by a membership change. */
-export const REMOVED_REASON = 'the bot was removed from the chat';
-export const BLOCKED_REASON = 'the bot was blocked by the user';
+export const REMOVED_REASON = messages.reasons.removed;
+export const BLOCKED_REASON = messages.reasons.blocked;
 
 /** Every subscription of a Telegram chat: the chat itself and, in a forum, each of its topics. */
 async function subscribedChats(newsroom: Newsroom, chatId: number): Promise<ChatRef[]> {
