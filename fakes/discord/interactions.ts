@@ -47,8 +47,8 @@ export function interact(state: DiscordState, gateway: Gateway, options: Interac
     const permissions =
       options.permissions ?? String(options.user.id === guild.ownerId ? ALL_PERMISSIONS : guild.everyone);
     payload.guild_id = guild.id;
-    payload.guild = { id: guild.id, locale: DEFAULT_LOCALE, features: [] };
-    payload.guild_locale = DEFAULT_LOCALE;
+    payload.guild = { id: guild.id, locale: guild.locale, features: [] };
+    payload.guild_locale = guild.locale;
     payload.member = {
       user,
       roles: [],

@@ -5,7 +5,7 @@
  * @see https://discord.com/developers/docs/resources/guild#guild-object
  */
 import type { InteractionRecord } from './interaction-record.js';
-import { CHANNEL_TYPE, DEFAULT_LOCALE, isoNow, THREAD_TYPES } from './protocol.js';
+import { CHANNEL_TYPE, isoNow, THREAD_TYPES } from './protocol.js';
 import type { JsonRecord } from './replies.js';
 import type { ChannelState, DiscordState, GuildState } from './state.js';
 import type { FakeMessageBody } from './types.js';
@@ -102,7 +102,7 @@ export function guildPayload(state: DiscordState, guild: GuildState): JsonRecord
     public_updates_channel_id: null,
     safety_alerts_channel_id: null,
     vanity_url_code: null,
-    preferred_locale: DEFAULT_LOCALE,
+    preferred_locale: guild.locale,
     features: [],
     application_id: null,
     max_members: 500_000,

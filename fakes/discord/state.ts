@@ -8,6 +8,7 @@ import {
   ALL_PERMISSIONS,
   CHANNEL_TYPE,
   COMMAND_TYPE,
+  DEFAULT_LOCALE,
   DEFAULT_PERMISSIONS,
   isoNow,
   PERMISSION,
@@ -38,6 +39,8 @@ export interface GuildState {
   name: string;
   ownerId: string;
   everyone: bigint;
+  /** `preferred_locale`. */
+  locale: string;
   channels: Map<string, ChannelState>;
 }
 
@@ -112,6 +115,7 @@ export class DiscordState {
       ownerId: guild.ownerId ?? DEFAULT_OWNER_ID,
       everyone:
         guild.everyonePermissions === undefined ? DEFAULT_PERMISSIONS : BigInt(guild.everyonePermissions),
+      locale: guild.preferredLocale ?? DEFAULT_LOCALE,
       channels: new Map(),
     };
     this.guilds.set(guild.id, state);

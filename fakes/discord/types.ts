@@ -25,6 +25,8 @@ export interface FakeGuild {
   ownerId?: string;
   /** Permissions of `@everyone`, which the bot and members get; decimal string, default {@link DEFAULT_PERMISSIONS}. */
   everyonePermissions?: string;
+  /** The server's preferred locale (`preferred_locale`, interactions' `guild_locale`). @defaultValue `'en-US'` */
+  preferredLocale?: string;
 }
 
 /** Options of {@link FakeDiscord}. */

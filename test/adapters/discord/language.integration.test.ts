@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DM_ID, type Harness, NEWS_ID, startHarness, textOf } from './harness.js';
+import { DM_ID, GUILD_ID, type Harness, NEWS_ID, startHarness, textOf } from './harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -72,5 +72,25 @@ describe('Discord in the reader’s language (a real discord.js client against t
       })
       .settled();
     expect(byChinese.choices?.[0]).toEqual({ name: '⛏️ 加密货币挖矿', value: 'mining' });
+  });
+
+  it('subscribes a channel of a Chinese server in Chinese, whoever asks', async () => {
+    await h.stop();
+    h = await startHarness({
+      fake: {
+        guilds: [
+          {
+            id: GUILD_ID,
+            name: '新闻室',
+            preferredLocale: 'zh-CN',
+            channels: [{ id: NEWS_ID, name: 'news' }],
+          },
+        ],
+      },
+    });
+    const answer = await h.command('subscribe', 'moderator', { topics: 'nft' }, { locale: 'en-US' });
+    expect(answer.embeds?.[0]?.title).toBe('Subscribed. This chat will get a digest every day.');
+    expect(await h.newsroom.languages.languageOf(NEWS)).toBe('zh-CN');
+    expect((await h.newsroom.translatorOf(NEWS)).language).toBe('zh-CN');
   });
 });
