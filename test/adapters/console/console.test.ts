@@ -19,10 +19,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs `node --import tsx src/main.ts` (what `npm start` runs) with `input` on stdin. */
-function runMain(input: string, env: Record<string, string> = {}) {
+/**
+ * Runs `node --import tsx src/main.ts` (what `npm start` runs) with `input` on stdin; with `npm`,
+ * runs `npm start --silent -- <args>` itself, to show the arguments reach the app through npm.
+ */
+function runMain(input: string, env: Record<string, string> = {}, npmArgs?: readonly string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const [command, args] =
+      npmArgs === undefined
+        ? [process.execPath, ['--import', 'tsx', 'src/main.ts']]
+        : ['npm', ['start', '--silent', '--', ...npmArgs]];
+    const child = spawn(command, args, {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -107,6 +114,24 @@ describe('npm start with no platform token', () => {
     expect((await store.queryItems({})).total).toBe(4);
     expect(await store.getSubscription('console:local')).toMatchObject({ time: '07:00' });
     await store.close();
+  });
+
+  it('speaks Chinese with npm start -- --language zh (the argument reaches the app through npm)', async () => {
+    const viaNpm = await runMain('/brief 2022-01-11\n/topic 挖矿 1\nhello\n', {}, ['--language', 'zh']);
+    expect(viaNpm.code).toBe(0);
+    expect(viaNpm.stdout).toMatch(/^Briefcast 控制台 — 基于示例简报的本地聊天/);
+    expect(viaNpm.stdout).toContain('简报 — 2022年1月11日 星期二');
+    expect(viaNpm.stdout).toContain('== ⛏️ 加密货币挖矿 ==');
+    expect(viaNpm.stdout).toContain('⛏️ 加密货币挖矿 — 最新 1 条，共 2 条');
+    expect(viaNpm.stdout).toContain('命令以斜杠开头。');
+  });
+
+  it('speaks the language LANG names, and refuses a --language it does not speak', async () => {
+    const viaLang = await runMain('/settings\n', { LANG: 'zh_CN.UTF-8' });
+    expect(viaLang.stdout).toContain('本聊天还没有订阅。');
+    const bad = await runMain('', {}, ['--language', 'klingon']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('Configuration error: --language: expected one of en, zh');
   });
 
   it('keeps its data for the next start', async () => {
