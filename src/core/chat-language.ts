@@ -12,12 +12,15 @@ export interface ChatLanguages {
   setLanguage(chat: ChatRef, language: LanguageCode): Promise<void>;
 }
 
-/** Chat languages kept in memory, by chat key (a Telegram forum topic has its own). */
+/** Chat languages kept in memory, by chat key (a Telegram forum topic may have its own, else its group's). */
 export class MemoryChatLanguages implements ChatLanguages {
   readonly #byChat = new Map<string, LanguageCode>();
 
   async languageOf(chat: ChatRef): Promise<LanguageCode | undefined> {
-    return this.#byChat.get(chatKey(chat));
+    const own = this.#byChat.get(chatKey(chat));
+    if (own !== undefined || chat.thread === undefined) return own;
+    // A forum topic that has chosen none speaks its group's language.
+    return this.#byChat.get(chatKey({ platform: chat.platform, id: chat.id }));
   }
 
   async setLanguage(chat: ChatRef, language: LanguageCode): Promise<void> {
