@@ -60,8 +60,8 @@ export class Journal {
   }
 
   /**
-   * Replays the journal: calls `apply` for every entry after `afterSeq`, oldest first — the schema-1
-   * journal (if any) first, then the segments by number — and returns the journal, ready to append to
+   * Replays the journal: calls `apply` for every entry after `afterSeq`, oldest first (the segments
+   * by number), and returns the journal, ready to append to
    * a new segment, with the last sequence number seen.
    * @throws StoreError naming the file and line when a line other than a segment's last is not an entry
    */
@@ -83,7 +83,7 @@ export class Journal {
       .map((name) => layout.journalNumber(name))
       .filter((n): n is number => n !== undefined)
       .sort((a, b) => a - b);
-    const files = [layout.legacyJournal, ...numbers.map((n) => layout.journal(n))];
+    const files = numbers.map((n) => layout.journal(n));
     const sealed: Segment[] = [];
     let lastSeq = afterSeq;
     let replayed = 0;
