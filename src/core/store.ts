@@ -85,7 +85,10 @@ export interface DueQuery {
 export interface ClaimedDelivery extends SubscriptionRecord {
   /** The local date the claim is for (its cutoff's `date`). */
   readonly date: LocalDate;
-  /** The chat's language ({@link ChatPrefs}), `undefined` when never chosen. */
+  /**
+   * The chat's language ({@link ChatPrefs}): the preferences under the subscription's key, else (a
+   * forum topic with none of its own) under its chat's; `undefined` when never chosen.
+   */
   readonly language?: string | undefined;
 }
 
