@@ -43,6 +43,11 @@ export class TableSubscriptions {
   /** Runs before every change; the lowdb store refuses changes once closed. */
   protected check(): void {}
 
+  /** Awaited after every change before the call resolves; the lowdb store waits for its journal to be on disk. */
+  protected settle(): Promise<void> | undefined {
+    return undefined;
+  }
+
   async getSubscription(key: string): Promise<SubscriptionRecord | undefined> {
     return this.table.get(key);
   }
@@ -62,26 +67,34 @@ export class TableSubscriptions {
   async saveSubscription(settings: Subscription): Promise<void> {
     this.check();
     this.table.saveSettings(settings);
+    await this.settle();
   }
 
   async deleteSubscription(key: string): Promise<boolean> {
     this.check();
-    return this.table.delete(key);
+    const deleted = this.table.delete(key);
+    await this.settle();
+    return deleted;
   }
 
   async pauseSubscription(key: string, reason: string, at: string, owner?: string): Promise<boolean> {
     this.check();
-    return this.table.pause(key, reason, at, owner);
+    const paused = this.table.pause(key, reason, at, owner);
+    await this.settle();
+    return paused;
   }
 
   async moveChat(from: ChatId, to: ChatId, at: string): Promise<readonly MovedSubscription[]> {
     this.check();
-    return this.table.move(from, to, at);
+    const moved = this.table.move(from, to, at);
+    await this.settle();
+    return moved;
   }
 
   async importSubscriptions(records: readonly SubscriptionRecord[]): Promise<void> {
     this.check();
     this.table.import(records);
+    await this.settle();
   }
 
   async activeTimezones(): Promise<readonly string[]> {
@@ -95,12 +108,16 @@ export class TableSubscriptions {
 
   async recordProgress(key: string, owner: string, progress: DeliveryProgress): Promise<boolean> {
     this.check();
-    return this.table.progress(key, owner, progress);
+    const recorded = this.table.progress(key, owner, progress);
+    await this.settle();
+    return recorded;
   }
 
   async finishDelivery(key: string, owner: string, outcome: DeliveryOutcome): Promise<boolean> {
     this.check();
-    return this.table.finish(key, owner, outcome);
+    const recorded = this.table.finish(key, owner, outcome);
+    await this.settle();
+    return recorded;
   }
 
   async getChatPrefs(chatKey: string): Promise<ChatPrefs | undefined> {
@@ -110,6 +127,7 @@ export class TableSubscriptions {
   async saveChatPrefs(chatKey: string, prefs: ChatPrefs): Promise<void> {
     this.check();
     this.table.savePrefs(chatKey, prefs);
+    await this.settle();
   }
 }
 

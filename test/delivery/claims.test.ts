@@ -7,6 +7,7 @@ import { Claims, RETRY_AFTER_FAILURE_MS } from '../../src/delivery/claims.js';
 import { silentLogger } from '../../src/log.js';
 import { LowdbStore } from '../../src/store/lowdb.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { simulateCrash } from '../helpers/crash.js';
 import { sampleSub } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-29T08:00:00Z');
@@ -115,6 +116,7 @@ describe('delivery progress in the lowdb store', () => {
     const claims = new Claims(store, 'A');
     await claims.page(CUTOFFS, 'telegram', 10, NOW);
     await claims.progress('telegram:1', PROGRESS);
+    simulateCrash(file);
     const reopened = await LowdbStore.open(file, { logger: silentLogger });
     const sub = await reopened.getSubscription('telegram:1');
     expect(sub?.delivery.progress).toEqual(PROGRESS);

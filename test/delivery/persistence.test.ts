@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { LowdbStore } from '../../src/store/lowdb.js';
+import { simulateCrash } from '../helpers/crash.js';
 import { FakeSender } from './fake-sender.js';
 import { makeDelivery, subscribe } from './harness.js';
 
@@ -42,6 +43,7 @@ describe('delivery across restarts', () => {
     expect(await first.engine.tick()).toMatchObject({ sent: 1 });
     expect(crashed.writes).toBe(0);
     // The process "dies" here: no flush, no close. A new process opens the same file.
+    simulateCrash(file);
     const second = await makeDelivery({ store: await open(), now: '2022-01-11T08:05:00Z' });
     expect(await second.engine.tick()).toMatchObject({ due: 0, sent: 0 });
     expect(second.sender.sends).toHaveLength(0);
@@ -62,6 +64,7 @@ describe('delivery across restarts', () => {
     expect(await first.engine.tick()).toMatchObject({ failed: 1 });
     expect(sender.delivered().map((s) => s.part.index)).toEqual([0, 1]);
 
+    simulateCrash(file);
     const again = new FakeSender('telegram', { partsPerDoc: 3 });
     const second = await makeDelivery({ store: await open(), senders: [again], now: '2022-01-11T08:30:00Z' });
     expect(await second.engine.tick()).toMatchObject({ sent: 1 });

@@ -7,6 +7,7 @@ import { NO_DELIVERY } from '../../src/core/subscription.js';
 import { silentLogger } from '../../src/log.js';
 import { StoreLayout } from '../../src/store/layout.js';
 import { LowdbStore, type LowdbStoreOptions, StoreError } from '../../src/store/lowdb.js';
+import { simulateCrash } from '../helpers/crash.js';
 import { sampleSub } from '../helpers/fixtures.js';
 import { makeNewsroom } from '../helpers/newsroom.js';
 
@@ -162,6 +163,7 @@ describe('LowdbStore', () => {
     await store.finishDelivery('telegram:1', 'nobody', { kind: 'released' }); // no claim: not recorded
     // Simulate kill -9: no flush, no close. The journal already holds every change.
     expect(journalText().join('').trim().split('\n')).toHaveLength(2);
+    simulateCrash(file);
     const reopened = await open();
     expect((await reopened.getItem(1))?.headline).toBe('Item 1');
     expect(await reopened.getSubscription('telegram:1')).toBeDefined();
@@ -174,10 +176,12 @@ describe('LowdbStore', () => {
     await store.addItem(item(1));
     const [segment] = journals();
     writeFileSync(path.join(dir, segment!), `${journalText()[0]}{"seq":2,"chan`);
+    simulateCrash(file);
     const reopened = await open(60_000);
     expect((await reopened.getItem(1))?.headline).toBe('Item 1');
     await reopened.addItem(item(2));
     expect(journals()).toHaveLength(2);
+    simulateCrash(file);
     const third = await open();
     expect((await third.getItem(2))?.headline).toBe('Item 2');
     await third.close();
@@ -196,6 +200,7 @@ describe('LowdbStore', () => {
     expect(json(file).seq).toBe(20);
     // Shards were written, the month and manifest were not; then the process dies.
     rmSync(blocker, { recursive: true });
+    simulateCrash(file);
     const reopened = await open();
     const subs = reopened.allSubscriptions();
     expect(subs.filter((s) => s.settings.time === '10:00')).toHaveLength(20);
