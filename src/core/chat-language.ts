@@ -1,5 +1,6 @@
-import type { LanguageCode } from '../i18n/translator.js';
+import { isLanguage, type LanguageCode } from '../i18n/translator.js';
 import { type ChatRef, chatKey } from './chat.js';
+import type { ChatPrefsStore } from './store.js';
 
 /**
  * The port for a chat's language: the one it chose with `/language` (or that `/subscribe` fixed for
@@ -12,18 +13,28 @@ export interface ChatLanguages {
   setLanguage(chat: ChatRef, language: LanguageCode): Promise<void>;
 }
 
-/** Chat languages kept in memory, by chat key (a Telegram forum topic may have its own, else its group's). */
-export class MemoryChatLanguages implements ChatLanguages {
-  readonly #byChat = new Map<string, LanguageCode>();
+/**
+ * Chat languages kept in the store's per-chat preferences ({@link ChatPrefsStore}), by chat key: a
+ * Telegram forum topic may have its own, else it speaks its group's — as a claimed delivery's
+ * `language` does. A stored language Briefcast no longer speaks counts as none.
+ */
+export class StoreChatLanguages implements ChatLanguages {
+  constructor(private readonly store: ChatPrefsStore) {}
 
   async languageOf(chat: ChatRef): Promise<LanguageCode | undefined> {
-    const own = this.#byChat.get(chatKey(chat));
+    const own = await this.#stored(chatKey(chat));
     if (own !== undefined || chat.thread === undefined) return own;
-    // A forum topic that has chosen none speaks its group's language.
-    return this.#byChat.get(chatKey({ platform: chat.platform, id: chat.id }));
+    return this.#stored(chatKey({ platform: chat.platform, id: chat.id }));
   }
 
   async setLanguage(chat: ChatRef, language: LanguageCode): Promise<void> {
-    this.#byChat.set(chatKey(chat), language);
+    const key = chatKey(chat);
+    const prefs = await this.store.getChatPrefs(key);
+    await this.store.saveChatPrefs(key, { ...prefs, language });
+  }
+
+  async #stored(key: string): Promise<LanguageCode | undefined> {
+    const language = (await this.store.getChatPrefs(key))?.language;
+    return language !== undefined && isLanguage(language) ? language : undefined;
   }
 }

@@ -3,7 +3,7 @@ import type { Briefing, TopicSection } from './briefing.js';
 import type { Digest } from './digest.js';
 import type { Block, Doc, ItemView } from './document.js';
 import type { Item } from './items.js';
-import type { Subscription } from './subscription.js';
+import type { SubscriptionRecord } from './subscription.js';
 import type { TopicCatalog } from './topics.js';
 
 /**
@@ -87,8 +87,12 @@ export class Views {
     return { title: tr.t('digest.title'), blocks, language: tr.language };
   }
 
-  /** A subscription's settings as label/value pairs. */
-  subscriptionFields(sub: Subscription, next: Date | undefined, tr: Translator): Block {
+  /** A subscription's settings and counters as label/value pairs. */
+  subscriptionFields(
+    { settings: sub, delivery }: SubscriptionRecord,
+    next: Date | undefined,
+    tr: Translator,
+  ): Block {
     const entries: [string, string][] = [
       [
         tr.t('settings.topics'),
@@ -107,10 +111,10 @@ export class Views {
             }),
       ],
       [tr.t('settings.next'), next ? tr.instant(next, sub.timezone) : tr.t('settings.noneWhilePaused')],
-      [tr.t('settings.sent'), String(sub.stats.sent)],
+      [tr.t('settings.sent'), String(delivery.sent)],
     ];
-    if (sub.stats.lastSentAt)
-      entries.push([tr.t('settings.lastSent'), tr.instant(new Date(sub.stats.lastSentAt), sub.timezone)]);
+    if (delivery.lastSentAt)
+      entries.push([tr.t('settings.lastSent'), tr.instant(new Date(delivery.lastSentAt), sub.timezone)]);
     return { type: 'fields', entries };
   }
 }
