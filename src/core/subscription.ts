@@ -1,5 +1,14 @@
 import type { ChatKind, ChatRef, UserRef } from './chat.js';
-import { type LocalDate, type LocalTime, localDate, localTime, shiftDate, zonedInstant } from './time.js';
+import {
+  type DueCutoff,
+  dueCutoff,
+  dueInstant,
+  type LocalDate,
+  type LocalTime,
+  localDate,
+  localTime,
+  shiftDate,
+} from './time.js';
 
 /** A chat's standing order for the daily digest. */
 export interface Subscription {
@@ -64,57 +73,95 @@ export interface DeliveryStats {
   readonly lastError?: string;
 }
 
-/** The first local date a subscription at `time` in `timezone` made at `now` can receive a digest: today until `time` has passed (made at 08:00 for 08:00 still counts), else tomorrow. */
-export function firstDeliveryDate(time: LocalTime, timezone: string, now: Date): LocalDate {
-  const today = localDate(now, timezone);
-  return localTime(now, timezone) <= time ? today : shiftDate(today, 1);
+/**
+ * What decides when a subscription is due: its `HH:MM`, its zone, and where its deliveries stand.
+ * A {@link Subscription} is one; so is any object carrying these fields.
+ */
+export interface DueSchedule {
+  readonly time: LocalTime;
+  readonly timezone: string;
+  /** The first local date on which a digest may go out. */
+  readonly startDate: LocalDate;
+  /** The local date of the last completed delivery, if any. */
+  readonly lastDigestDate?: LocalDate | undefined;
 }
 
 /**
- * Whether the subscription should get its digest at `now`: it is active, its local time is at or
- * past `HH:MM`, and it has had no digest for this local date. Comparing "at or past" rather than
- * "equal" covers missed ticks, downtime and DST gaps; the date check covers folds and restarts.
+ * The first local date a subscription at `time` in `timezone` made at `now` can receive a digest:
+ * today until today's {@link dueInstant} has passed (made in the minute it is due still counts), else
+ * tomorrow. In a DST gap that instant is the first one after the gap; in a fold, the first occurrence.
  */
-export function isDue(sub: Subscription, now: Date): LocalDate | undefined {
-  if (sub.status !== 'active') return undefined;
-  return isDueAt(sub, localNow(now, sub.timezone));
+export function firstDeliveryDate(time: LocalTime, timezone: string, now: Date): LocalDate {
+  const today = localDate(now, timezone);
+  const minute = now.getTime() - (now.getTime() % 60_000);
+  return dueInstant(today, time, timezone).getTime() >= minute ? today : shiftDate(today, 1);
 }
 
-/** The wall clock in one time zone at one instant. */
+/**
+ * Whether the subscription should get its digest at `now`, and for which local date: it is active,
+ * today's {@link dueInstant} for its `HH:MM` has passed, and it has had no digest for this local date.
+ * "Passed" rather than "equal" covers missed ticks, downtime, DST gaps and a restart inside a fold;
+ * the date check makes it once a day.
+ */
+export function isDue(sub: DueSchedule & Pick<Subscription, 'status'>, now: Date): LocalDate | undefined {
+  if (sub.status !== 'active') return undefined;
+  return isDueAt(sub, dueCutoff(now, sub.timezone));
+}
+
+/** The wall clock in one time zone at one instant. Due checks take a {@link DueCutoff} instead. */
 export interface LocalNow {
   readonly date: LocalDate;
   readonly time: LocalTime;
 }
 
-/** The local date and time of `now` in `timezone`. */
+/**
+ * The local date and time of `now` in `timezone`. Not "what is due": after a fall-back the clock
+ * shows an hour again whose first occurrence already passed; {@link dueCutoff} accounts for that.
+ */
 export function localNow(now: Date, timezone: string): LocalNow {
   return { date: localDate(now, timezone), time: localTime(now, timezone) };
 }
 
 /**
- * {@link isDue} with the subscription's local date and time already known: a delivery run computes
- * them once per time zone rather than once per subscription (formatting dominates at 100,000 chats).
+ * {@link isDue} with the zone's {@link dueCutoff} already known: a delivery run computes it once per
+ * time zone rather than once per subscription (formatting dominates at 100,000 chats).
  */
-export function isDueAt(sub: Subscription, local: LocalNow): LocalDate | undefined {
+export function isDueAt(
+  sub: DueSchedule & Pick<Subscription, 'status'>,
+  cutoff: DueCutoff,
+): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
-  if (local.date < sub.startDate) return undefined;
-  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= local.date) return undefined;
-  return local.time >= sub.time ? local.date : undefined;
+  return dueDateAt(sub.time, sub.startDate, sub.lastDigestDate, cutoff);
 }
 
-/** The instant of the next delivery at or after `now` (now itself when it is due), or `undefined` when paused. */
-export function nextDelivery(sub: Subscription, now: Date): Date | undefined {
+/**
+ * The local date a digest at `time` is owed for at `cutoff` (the zone's {@link dueCutoff}), given
+ * the subscription's first date and the date of its last delivery; `undefined` when none is owed.
+ */
+export function dueDateAt(
+  time: LocalTime,
+  startDate: LocalDate,
+  lastDigestDate: LocalDate | undefined,
+  cutoff: DueCutoff,
+): LocalDate | undefined {
+  if (cutoff.date < startDate) return undefined;
+  if (lastDigestDate !== undefined && lastDigestDate >= cutoff.date) return undefined;
+  return time <= cutoff.time ? cutoff.date : undefined;
+}
+
+/**
+ * The instant of the next delivery at or after `now` (now itself when it is due), or `undefined`
+ * when paused: the {@link dueInstant} of the first local date that can still get one. This is what
+ * `/subscribe` and `/settings` name, so it agrees with the engine by construction.
+ */
+export function nextDelivery(sub: DueSchedule & Pick<Subscription, 'status'>, now: Date): Date | undefined {
   if (sub.status !== 'active') return undefined;
-  if (isDue(sub, now)) return now;
-  const today = localDate(now, sub.timezone);
-  // biome-ignore lint/complexity/useMathMinMax: these are YYYY-MM-DD strings, not numbers.
-  let date = sub.startDate > today ? sub.startDate : today;
+  const cutoff = dueCutoff(now, sub.timezone);
+  if (isDueAt(sub, cutoff)) return now;
+  let date = cutoff.date;
+  if (sub.startDate > date) date = sub.startDate;
   if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= date) date = shiftDate(sub.lastDigestDate, 1);
-  // A DST gap can put today's HH:MM before now; the loop then moves to tomorrow (at most twice).
-  for (let i = 0; i < 3; i++) {
-    const at = zonedInstant(date, sub.time, sub.timezone);
-    if (at.getTime() > now.getTime()) return at;
-    date = shiftDate(date, 1);
-  }
-  return zonedInstant(date, sub.time, sub.timezone);
+  // Today's time may have passed (it is not due because today is done or not started); then tomorrow.
+  const at = dueInstant(date, sub.time, sub.timezone);
+  return at.getTime() > now.getTime() ? at : dueInstant(shiftDate(date, 1), sub.time, sub.timezone);
 }

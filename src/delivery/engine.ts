@@ -4,8 +4,8 @@ import type { Platform } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import type { Digests } from '../core/digest.js';
 import type { DeliveryRun, Store } from '../core/store.js';
-import { isDueAt, type LocalNow, localNow, type Subscription } from '../core/subscription.js';
-import type { LocalDate } from '../core/time.js';
+import { isDueAt, type Subscription } from '../core/subscription.js';
+import { type DueCutoff, dueCutoff, type LocalDate } from '../core/time.js';
 import type { Views } from '../core/views.js';
 import type { Logger } from '../log.js';
 import { Claims, DEFAULT_CLAIM_LEASE_MS } from './claims.js';
@@ -251,8 +251,8 @@ export class DeliveryEngine {
 
   /** The subscriptions due at `now` on a running platform, with the local date each is due for. */
   async #due(subs: readonly Subscription[], now: Date): Promise<Job[]> {
-    // Local date and time are computed once per time zone: formatting dominates at 100,000 chats.
-    const locals = new Map<string, LocalNow | undefined>();
+    // Each zone's due cutoff is computed once: formatting dominates at 100,000 chats.
+    const locals = new Map<string, DueCutoff | undefined>();
     const waiting = new Map<Platform, number>();
     const jobs: Job[] = [];
     for (const [n, sub] of subs.entries()) {
@@ -260,7 +260,7 @@ export class DeliveryEngine {
       if (sub.status !== 'active') continue;
       if (!locals.has(sub.timezone)) {
         try {
-          locals.set(sub.timezone, localNow(now, sub.timezone));
+          locals.set(sub.timezone, dueCutoff(now, sub.timezone));
         } catch {
           this.#log.warn({ timezone: sub.timezone }, 'subscriptions with an unknown time zone are skipped');
           locals.set(sub.timezone, undefined);
