@@ -16,7 +16,7 @@ import { silentLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { sampleSub } from '../helpers/fixtures.js';
 import { TestClock } from '../helpers/newsroom.js';
-import { firstShowing, wallDate } from '../helpers/wall-clock.js';
+import { described, firstShowing, wallDate } from '../helpers/wall-clock.js';
 import { makeDelivery } from './harness.js';
 
 const MINUTE_MS = 60_000;
@@ -136,25 +136,6 @@ function nextDigestIn(reply: string): string {
   const line = reply.split('\n').find((l) => l.startsWith('Next digest: '));
   if (!line) throw new Error(`no "Next digest" line in:\n${reply}`);
   return line.slice('Next digest: '.length);
-}
-
-/** How a reply writes `instant` in `zone` (`Sun 28 Mar 2027, 03:00 (Europe/Berlin)`), from Intl. */
-function described(instant: Date, zone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute} (${zone})`;
 }
 
 const iso = (d: Date) => d.toISOString();

@@ -78,3 +78,22 @@ export function firstShowing(date: string, time: string, timezone: string): Date
   const [hh, mm] = time.split(':').map(Number) as [number, number];
   return scanDay(date, timezone).firstAtOrAfter[hh * 60 + mm]!;
 }
+
+/** How the bot's replies write `instant` in `zone` (`Sun 28 Mar 2027, 03:00 (Europe/Berlin)`), from Intl. */
+export function described(instant: Date, zone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute} (${zone})`;
+}
