@@ -1,8 +1,8 @@
 import type { ChatKind, ChatRef, UserRef } from './chat.js';
 import {
-  type DueCutoff,
   dueCutoff,
   dueInstant,
+  type LocalCutoff,
   type LocalDate,
   type LocalTime,
   localDate,
@@ -73,18 +73,10 @@ export interface DeliveryStats {
   readonly lastError?: string;
 }
 
-/**
- * What decides when a subscription is due: its `HH:MM`, its zone, and where its deliveries stand.
- * A {@link Subscription} is one; so is any object carrying these fields.
- */
-export interface DueSchedule {
-  readonly time: LocalTime;
-  readonly timezone: string;
-  /** The first local date on which a digest may go out. */
-  readonly startDate: LocalDate;
-  /** The local date of the last completed delivery, if any. */
+/** What decides when a subscription is due: its schedule settings and the date of its last digest. */
+export type Schedule = Pick<Subscription, 'status' | 'time' | 'timezone' | 'startDate'> & {
   readonly lastDigestDate?: LocalDate | undefined;
-}
+};
 
 /**
  * The first local date a subscription at `time` in `timezone` made at `now` can receive a digest:
@@ -103,12 +95,12 @@ export function firstDeliveryDate(time: LocalTime, timezone: string, now: Date):
  * "Passed" rather than "equal" covers missed ticks, downtime, DST gaps and a restart inside a fold;
  * the date check makes it once a day.
  */
-export function isDue(sub: DueSchedule & Pick<Subscription, 'status'>, now: Date): LocalDate | undefined {
+export function isDue(sub: Schedule, now: Date): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
   return isDueAt(sub, dueCutoff(now, sub.timezone));
 }
 
-/** The wall clock in one time zone at one instant. Due checks take a {@link DueCutoff} instead. */
+/** The wall clock in one time zone at one instant. */
 export interface LocalNow {
   readonly date: LocalDate;
   readonly time: LocalTime;
@@ -117,6 +109,7 @@ export interface LocalNow {
 /**
  * The local date and time of `now` in `timezone`. Not "what is due": after a fall-back the clock
  * shows an hour again whose first occurrence already passed; {@link dueCutoff} accounts for that.
+ * @deprecated Due checks take {@link dueCutoff}; this stays until the store port's engine uses it.
  */
 export function localNow(now: Date, timezone: string): LocalNow {
   return { date: localDate(now, timezone), time: localTime(now, timezone) };
@@ -126,10 +119,7 @@ export function localNow(now: Date, timezone: string): LocalNow {
  * {@link isDue} with the zone's {@link dueCutoff} already known: a delivery run computes it once per
  * time zone rather than once per subscription (formatting dominates at 100,000 chats).
  */
-export function isDueAt(
-  sub: DueSchedule & Pick<Subscription, 'status'>,
-  cutoff: DueCutoff,
-): LocalDate | undefined {
+export function isDueAt(sub: Schedule, cutoff: LocalCutoff): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
   return dueDateAt(sub.time, sub.startDate, sub.lastDigestDate, cutoff);
 }
@@ -142,7 +132,7 @@ export function dueDateAt(
   time: LocalTime,
   startDate: LocalDate,
   lastDigestDate: LocalDate | undefined,
-  cutoff: DueCutoff,
+  cutoff: LocalCutoff,
 ): LocalDate | undefined {
   if (cutoff.date < startDate) return undefined;
   if (lastDigestDate !== undefined && lastDigestDate >= cutoff.date) return undefined;
@@ -154,7 +144,7 @@ export function dueDateAt(
  * when paused: the {@link dueInstant} of the first local date that can still get one. This is what
  * `/subscribe` and `/settings` name, so it agrees with the engine by construction.
  */
-export function nextDelivery(sub: DueSchedule & Pick<Subscription, 'status'>, now: Date): Date | undefined {
+export function nextDelivery(sub: Schedule, now: Date): Date | undefined {
   if (sub.status !== 'active') return undefined;
   const cutoff = dueCutoff(now, sub.timezone);
   if (isDueAt(sub, cutoff)) return now;

@@ -124,7 +124,7 @@ export function wallClockKind(date: LocalDate, time: LocalTime, timezone: string
  * while the bot was down is still owed. After a gap it is the first minute after the gap, which also
  * covers every time inside it.
  */
-export function dueCutoff(now: Date, timezone: string): DueCutoff {
+export function dueCutoff(now: Date, timezone: string): LocalCutoff {
   // The wall clock from the offset: one Intl call, where formatting the date and the time takes two
   // slower ones (this runs once per zone per tick).
   const offset = offsetMs(timezone, now.getTime());
@@ -148,7 +148,7 @@ export function dueCutoff(now: Date, timezone: string): DueCutoff {
 }
 
 /** See {@link dueCutoff}: a local date and the latest `HH:MM` due on it. */
-export interface DueCutoff {
+export interface LocalCutoff {
   readonly date: LocalDate;
   readonly time: LocalTime;
 }

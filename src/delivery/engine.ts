@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { Digests } from '../core/digest.js';
 import type { DeliveryRun, Store } from '../core/store.js';
 import { isDueAt, type Subscription } from '../core/subscription.js';
-import { type DueCutoff, dueCutoff, type LocalDate } from '../core/time.js';
+import { dueCutoff, type LocalCutoff, type LocalDate } from '../core/time.js';
 import type { Views } from '../core/views.js';
 import type { Logger } from '../log.js';
 import { Claims, DEFAULT_CLAIM_LEASE_MS } from './claims.js';
@@ -252,7 +252,7 @@ export class DeliveryEngine {
   /** The subscriptions due at `now` on a running platform, with the local date each is due for. */
   async #due(subs: readonly Subscription[], now: Date): Promise<Job[]> {
     // Each zone's due cutoff is computed once: formatting dominates at 100,000 chats.
-    const locals = new Map<string, DueCutoff | undefined>();
+    const locals = new Map<string, LocalCutoff | undefined>();
     const waiting = new Map<Platform, number>();
     const jobs: Job[] = [];
     for (const [n, sub] of subs.entries()) {
