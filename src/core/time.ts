@@ -51,7 +51,8 @@ export type WallClockKind =
 
 /** The zone's UTC offset at `instant`, in milliseconds. */
 function offsetMs(timezone: string, instant: number): number {
-  return tzOffset(timezone, new Date(instant)) * MINUTE_MS;
+  // tzOffset gives minutes, with a fraction for the seconds of old local mean times.
+  return Math.round(tzOffset(timezone, new Date(instant)) * MINUTE_MS);
 }
 
 /** `date` at `time` read as if it were UTC: the wall clock as a number, for offset arithmetic. */
@@ -84,11 +85,12 @@ function resolveWallClock(
     return { instant: first, kind: matches.length === 2 && matches[0] !== matches[1] ? 'fold' : 'once' };
   }
   // A gap: the offset grows from `before` to `after`; the clock jumps over `wall` at the transition,
-  // which lies in (wall - after, wall - before]. Bisect to the millisecond.
+  // which lies in (wall - after, wall - before]. Both ends are whole seconds, as transitions are:
+  // bisect to the second.
   let lo = wall - after;
   let hi = wall - before;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
     if (offsetMs(timezone, mid) === after) hi = mid;
     else lo = mid;
   }

@@ -30,6 +30,8 @@ const CASES: readonly Case[] = [
   // A day that starts at 01:00 (the gap is at midnight), and a fold at the end of a day.
   { zone: 'America/Havana', date: '2027-03-14', gap: ['00:00', '01:00'] },
   { zone: 'America/Santiago', date: '2027-04-03', fold: ['23:00', '24:00'] },
+  // A whole day skipped: Samoa crossed the date line from −10:00 to +14:00 at the end of 2011-12-29.
+  { zone: 'Pacific/Apia', date: '2011-12-30', gap: ['00:00', '24:00'] },
   // No DST: the plain case at the far offsets, across New Year.
   { zone: 'Pacific/Kiritimati', date: '2028-01-01' },
   { zone: 'Pacific/Pago_Pago', date: '2027-12-31' },
@@ -50,12 +52,12 @@ function scan(c: Case): ScannedDay {
   return day;
 }
 
-/** Minutes checked: every one within two hours of the case's gap or fold, every seventh elsewhere. */
+/** Minutes checked: every one within two hours of where the case's gap or fold starts or ends, every seventh elsewhere. */
 function checked(c: Case, minute: number): boolean {
   const range = c.gap ?? c.fold;
   if (range === undefined) return minute % 7 === 0;
   const [from, to] = range.map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))) as [number, number];
-  return (minute >= from - 120 && minute <= to + 120) || minute % 7 === 0;
+  return Math.abs(minute - from) <= 120 || Math.abs(minute - to) <= 120 || minute % 7 === 0;
 }
 
 const inRange = (time: string, range: readonly [string, string] | undefined) =>
