@@ -151,7 +151,8 @@ export function nextDelivery(sub: Schedule, now: Date): Date | undefined {
   let date = cutoff.date;
   if (sub.startDate > date) date = sub.startDate;
   if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= date) date = shiftDate(sub.lastDigestDate, 1);
-  // Today's time may have passed (it is not due because today is done or not started); then tomorrow.
+  // Not due today means today's time is still ahead, or today is done and `date` is a later day;
+  // only a fold back across midnight can put that day's time behind now (then the day after).
   const at = dueInstant(date, sub.time, sub.timezone);
   return at.getTime() > now.getTime() ? at : dueInstant(shiftDate(date, 1), sub.time, sub.timezone);
 }
