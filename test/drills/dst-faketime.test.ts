@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FakeTelegram, type SentMessage } from '../fakes/telegram-api.js';
+import { FakeTelegram, type SentMessage } from '../../fakes/telegram/index.js';
 import { described, firstShowing, scanDay } from '../helpers/wall-clock.js';
 import { type ChildApp, type LogLine, startChild } from './child-app.js';
 import { fakeClockEnv } from './faketime.js';
