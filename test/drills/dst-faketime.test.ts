@@ -32,7 +32,11 @@ const CHAT = 4_242;
  */
 const START_TIMEOUT_MS = 30_000;
 const REPLY_TIMEOUT_MS = 10_000;
-const DELIVERY_TIMEOUT_MS = 15_000;
+/**
+ * A minute tick can come a minute late: node-cron skips a slot its timer reaches more than a second
+ * late (a loaded machine), and the next minute's tick delivers instead.
+ */
+const DELIVERY_TIMEOUT_MS = 75_000;
 
 /** The bot's life on one data folder and one fake Telegram: processes started at chosen instants. */
 async function withBot(
@@ -106,7 +110,7 @@ describe.concurrent('the real bot under a moved system clock, through the fake T
       const [run, ...more] = runsStarted(across);
       expect(more).toEqual([]);
       expect(loggedAt(run!).getTime()).toBeGreaterThanOrEqual(due.getTime());
-      expect(loggedAt(run!).getTime()).toBeLessThan(due.getTime() + 60_000);
+      expect(loggedAt(run!).getTime()).toBeLessThan(due.getTime() + 2 * 60_000);
       expect(await across.terminate()).toEqual({ code: 0, signal: null });
       expect(fake.sentTo(CHAT).filter(isDigest)).toHaveLength(1);
     });
