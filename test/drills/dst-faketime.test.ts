@@ -93,7 +93,7 @@ const loggedAt = (line: LogLine) => new Date(line.time as number);
 
 describe.concurrent('the real bot under a moved system clock, through the fake Telegram server', () => {
   it('spring forward in Europe/Berlin: /subscribe 02:30 names 03:00, and the digest goes at 03:00', {
-    timeout: 120_000,
+    timeout: 180_000,
   }, async () => {
     const due = firstShowing('2027-03-28', '02:30', ZONE); // 03:00 CEST, the first instant after the gap
     await withBot(async ({ fake, start, say }) => {
@@ -117,7 +117,7 @@ describe.concurrent('the real bot under a moved system clock, through the fake T
   });
 
   it('fall back in Europe/Berlin: restarted at 02:05 CET, inside the fold, the owed digest goes at once, and once', {
-    timeout: 120_000,
+    timeout: 180_000,
   }, async () => {
     const [first, second] = scanDay('2027-10-31', ZONE).showing[2 * 60 + 30]!; // 02:30 CEST, 02:30 CET
     expect(second!.getTime() - first!.getTime()).toBe(3_600_000);
