@@ -6,11 +6,15 @@ import {
   type LocalDate,
   type LocalTime,
   localDate,
-  localTime,
   shiftDate,
 } from './time.js';
 
-/** A chat's standing order for the daily digest. */
+/**
+ * A chat's standing order for the daily digest: the settings its admins choose with `/subscribe`
+ * (and the pause the platform forces on it). What changes on every send lives apart, in its
+ * {@link DeliveryState}, so that recording an outcome never rewrites the settings and a `/subscribe`
+ * never rewrites the delivery state.
+ */
 export interface Subscription {
   /** {@link chatKey} of `chat`. */
   readonly key: string;
@@ -30,20 +34,45 @@ export interface Subscription {
   /** UTC instants, ISO 8601. */
   readonly createdAt: string;
   readonly updatedAt: string;
-  /** Items published up to this instant were delivered (ISO); absent before the first digest. */
-  readonly cursor?: string;
   /** The first local date on which a digest may go out (a subscription made after its time starts tomorrow). */
   readonly startDate: LocalDate;
+}
+
+/**
+ * A subscription's delivery record: where its digests got to, the claim of the delivery under way,
+ * and its counters. Written by delivery only, apart from the {@link Subscription} settings.
+ */
+export interface DeliveryState {
+  /** Items published up to this instant were delivered (ISO); absent before the first digest. */
+  readonly cursor?: string;
   /** The local date of the last completed delivery (sent, or nothing to send). */
   readonly lastDigestDate?: LocalDate;
   /** Set while a delivery is under way; see {@link DeliveryClaim}. */
   readonly claim?: DeliveryClaim;
-  /** Set when a multi-part digest went out only in part; `undefined` in a change clears it. */
-  readonly progress?: DeliveryProgress | undefined;
-  readonly stats: DeliveryStats;
+  /** Set when a multi-part digest went out only in part. */
+  readonly progress?: DeliveryProgress;
+  /** Digests sent. */
+  readonly sent: number;
+  /** Deliveries given up (each retried later). */
+  readonly failed: number;
+  /** When the last digest was sent (ISO). */
+  readonly lastSentAt?: string;
+  /** Why the last delivery failed or paused the subscription. */
+  readonly lastError?: string;
+  /** After a failed delivery: not claimed again before this instant (ISO), so a run does not retry it at once. */
+  readonly retryAt?: string;
 }
 
-/** "This digest is being delivered": who is sending it and until when that holds. */
+/** The delivery record of a subscription that has had no delivery yet. */
+export const NO_DELIVERY: DeliveryState = { sent: 0, failed: 0 };
+
+/** A subscription as a store holds it: its settings and its delivery record. */
+export interface SubscriptionRecord {
+  readonly settings: Subscription;
+  readonly delivery: DeliveryState;
+}
+
+/** "This digest is being delivered": who is sending it and until when that holds (a lease). */
 export interface DeliveryClaim {
   readonly date: LocalDate;
   /** The process (or worker) that claimed it. */
@@ -65,18 +94,15 @@ export interface DeliveryProgress {
   readonly partsSent: number;
 }
 
-/** Per-subscription delivery history counters. */
-export interface DeliveryStats {
-  readonly sent: number;
-  readonly failed: number;
-  readonly lastSentAt?: string;
-  readonly lastError?: string;
-}
-
 /** What decides when a subscription is due: its schedule settings and the date of its last digest. */
 export type Schedule = Pick<Subscription, 'status' | 'time' | 'timezone' | 'startDate'> & {
   readonly lastDigestDate?: LocalDate | undefined;
 };
+
+/** The {@link Schedule} of a stored subscription. */
+export function scheduleOf(record: SubscriptionRecord): Schedule {
+  return { ...record.settings, lastDigestDate: record.delivery.lastDigestDate };
+}
 
 /**
  * The first local date a subscription at `time` in `timezone` made at `now` can receive a digest:
@@ -100,43 +126,16 @@ export function isDue(sub: Schedule, now: Date): LocalDate | undefined {
   return isDueAt(sub, dueCutoff(now, sub.timezone));
 }
 
-/** The wall clock in one time zone at one instant. */
-export interface LocalNow {
-  readonly date: LocalDate;
-  readonly time: LocalTime;
-}
-
 /**
- * The local date and time of `now` in `timezone`. Not "what is due": after a fall-back the clock
- * shows an hour again whose first occurrence already passed; {@link dueCutoff} accounts for that.
- * @deprecated Due checks take {@link dueCutoff}; this stays until the store port's engine uses it.
- */
-export function localNow(now: Date, timezone: string): LocalNow {
-  return { date: localDate(now, timezone), time: localTime(now, timezone) };
-}
-
-/**
- * {@link isDue} with the zone's {@link dueCutoff} already known: a delivery run computes it once per
- * time zone rather than once per subscription (formatting dominates at 100,000 chats).
+ * {@link isDue} with the zone's {@link dueCutoff} already known. The store answers the same question
+ * for a whole run from the same cutoffs (`DueCutoff` in `store.ts`): `HH:MM` at or before the
+ * cutoff's time, `startDate` at or before its date, and no digest for that date yet.
  */
 export function isDueAt(sub: Schedule, cutoff: LocalCutoff): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
-  return dueDateAt(sub.time, sub.startDate, sub.lastDigestDate, cutoff);
-}
-
-/**
- * The local date a digest at `time` is owed for at `cutoff` (the zone's {@link dueCutoff}), given
- * the subscription's first date and the date of its last delivery; `undefined` when none is owed.
- */
-export function dueDateAt(
-  time: LocalTime,
-  startDate: LocalDate,
-  lastDigestDate: LocalDate | undefined,
-  cutoff: LocalCutoff,
-): LocalDate | undefined {
-  if (cutoff.date < startDate) return undefined;
-  if (lastDigestDate !== undefined && lastDigestDate >= cutoff.date) return undefined;
-  return time <= cutoff.time ? cutoff.date : undefined;
+  if (cutoff.date < sub.startDate) return undefined;
+  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= cutoff.date) return undefined;
+  return sub.time <= cutoff.time ? cutoff.date : undefined;
 }
 
 /**

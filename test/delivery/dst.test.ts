@@ -14,7 +14,7 @@ import { renderText } from '../../src/core/render-text.js';
 import { Scheduler } from '../../src/delivery/scheduler.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/memory.js';
-import { sampleSub } from '../helpers/fixtures.js';
+import { sampleSub, seedSubscription } from '../helpers/fixtures.js';
 import { TestClock } from '../helpers/newsroom.js';
 import { described, firstShowing, wallDate } from '../helpers/wall-clock.js';
 import { makeDelivery } from './harness.js';
@@ -107,15 +107,12 @@ class Life {
 
   async #observe(): Promise<void> {
     const bot = this.#running;
-    for (const sub of await this.store.listSubscriptions()) {
-      if (sub.lastDigestDate !== this.#seen.get(sub.key) && sub.lastDigestDate !== undefined) {
-        this.deliveries.push({
-          time: this.#times.get(sub.key) ?? sub.time,
-          at: bot.clock.now().toISOString(),
-          date: sub.lastDigestDate,
-        });
+    for (const [key, time] of this.#times) {
+      const date = (await this.store.getSubscription(key))?.delivery.lastDigestDate;
+      if (date !== undefined && date !== this.#seen.get(key)) {
+        this.deliveries.push({ time, at: bot.clock.now().toISOString(), date });
       }
-      this.#seen.set(sub.key, sub.lastDigestDate);
+      this.#seen.set(key, date);
     }
     for (const send of bot.sender.sends.splice(0)) {
       const time = this.#times.get(`telegram:${send.chat.id}`) ?? send.chat.id;
@@ -285,13 +282,10 @@ describe('a fold: one digest, at the first occurrence; a restart in the fold del
 
   it('the whole app, started again inside the fold on the same store, delivers at start', async () => {
     const store = new MemoryStore();
-    await store.saveSubscription(
-      sampleSub('console:local', {
-        time: '02:30',
-        timezone: 'Europe/Berlin',
-        startDate: '2027-10-01',
-        lastDigestDate: '2027-10-30',
-      }),
+    await seedSubscription(
+      store,
+      sampleSub('console:local', { time: '02:30', timezone: 'Europe/Berlin', startDate: '2027-10-01' }),
+      { lastDigestDate: '2027-10-30' },
     );
     const startConsole = async (at: string) => {
       const output = new PassThrough();
@@ -316,7 +310,9 @@ describe('a fold: one digest, at the first occurrence; a restart in the fold del
     await before.app.stop();
     const after = await startConsole('2027-10-31T01:05:00Z'); // 02:05 CET
     expect(after.output()).toContain('YOUR BRIEFCAST DIGEST');
-    expect(await store.getSubscription('console:local')).toMatchObject({ lastDigestDate: '2027-10-31' });
+    expect((await store.getSubscription('console:local'))?.delivery).toMatchObject({
+      lastDigestDate: '2027-10-31',
+    });
     after.input.write('/settings\n');
     await expect.poll(() => after.output()).toContain('Next digest: Mon 1 Nov 2027, 02:30 (Europe/Berlin)');
     await after.app.stop();
