@@ -3,7 +3,8 @@ import type { Briefing, TopicSection } from './briefing.js';
 import type { Digest } from './digest.js';
 import type { Block, Doc, ItemView } from './document.js';
 import type { Item } from './items.js';
-import type { SubscriptionRecord } from './subscription.js';
+import type { Subscription, SubscriptionRecord } from './subscription.js';
+import { dueInstant, localDate, wallClockKind } from './time.js';
 import type { TopicCatalog } from './topics.js';
 
 /**
@@ -87,6 +88,26 @@ export class Views {
     return { title: tr.t('digest.title'), blocks, language: tr.language };
   }
 
+  /**
+   * When the next digest goes out, in the subscription's zone. On a day the clocks skip its `HH:MM`
+   * (it goes at the first minute after the gap) or show it twice (it goes at the first), the line
+   * says so, so an answer naming 03:00 for a 02:30 subscription explains itself.
+   */
+  nextDigest(sub: Pick<Subscription, 'time' | 'timezone'>, next: Date, tr: Translator): string {
+    const when = tr.instant(next, sub.timezone);
+    const date = localDate(next, sub.timezone);
+    // `next` is "now" when the digest is due already; then it is not that day's due instant.
+    if (dueInstant(date, sub.time, sub.timezone).getTime() !== next.getTime()) return when;
+    switch (wallClockKind(date, sub.time, sub.timezone)) {
+      case 'gap':
+        return tr.t('settings.nextInGap', { when, time: sub.time });
+      case 'fold':
+        return tr.t('settings.nextInFold', { when, time: sub.time });
+      default:
+        return when;
+    }
+  }
+
   /** A subscription's settings and counters as label/value pairs. */
   subscriptionFields(
     { settings: sub, delivery }: SubscriptionRecord,
@@ -110,7 +131,7 @@ export class Views {
                 sub.pausedReason === undefined ? tr.t('settings.noReason') : tr.reason(sub.pausedReason),
             }),
       ],
-      [tr.t('settings.next'), next ? tr.instant(next, sub.timezone) : tr.t('settings.noneWhilePaused')],
+      [tr.t('settings.next'), next ? this.nextDigest(sub, next, tr) : tr.t('settings.noneWhilePaused')],
       [tr.t('settings.sent'), String(delivery.sent)],
     ];
     if (delivery.lastSentAt)

@@ -114,3 +114,24 @@ describe('languages by name and by locale', () => {
     expect(languageFromLocale(locale)).toBe(code);
   });
 });
+
+describe('DST notes in /settings', () => {
+  it('say a skipped or repeated delivery time in the reader’s language', async () => {
+    const { Views } = await import('../../src/core/views.js');
+    const { dueInstant } = await import('../../src/core/time.js');
+    const { loadTopics } = await import('../../src/store/seed.js');
+    const views = new Views(await loadTopics(), 'Asia/Shanghai');
+    const berlin = (time: string) => ({ time, timezone: 'Europe/Berlin' });
+    const gap = dueInstant('2026-03-29', '02:30', 'Europe/Berlin');
+    expect(views.nextDigest(berlin('02:30'), gap, zh)).toBe(
+      '2026年3月29日 星期日 03:00 (Europe/Berlin) — 当天时钟跳过 02:30（拨快）',
+    );
+    expect(views.nextDigest(berlin('02:30'), gap, ENGLISH)).toBe(
+      'Sun 29 Mar 2026, 03:00 (Europe/Berlin) — the clocks skip 02:30 that day (they go forward)',
+    );
+    const fold = dueInstant('2026-10-25', '02:30', 'Europe/Berlin');
+    expect(views.nextDigest(berlin('02:30'), fold, zh)).toContain(
+      '当天出现两次 02:30（时钟拨回），取第一次；只发一份摘要',
+    );
+  });
+});

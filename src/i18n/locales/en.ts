@@ -196,6 +196,8 @@ export const messages = {
     paused: 'paused — {{reason}}',
     noReason: 'no reason given',
     next: 'Next digest',
+    nextInGap: '{{when}} — the clocks skip {{time}} that day (they go forward)',
+    nextInFold: '{{when}} — the first of the two {{time}}s that day (the clocks go back); one digest',
     noneWhilePaused: 'none while paused (/subscribe resumes it)',
     sent: 'Digests sent',
     lastSent: 'Last sent',

@@ -184,6 +184,8 @@ export const messages = {
     paused: '已暂停 — {{reason}}',
     noReason: '未说明原因',
     next: '下一份摘要',
+    nextInGap: '{{when}} — 当天时钟跳过 {{time}}（拨快）',
+    nextInFold: '{{when}} — 当天出现两次 {{time}}（时钟拨回），取第一次；只发一份摘要',
     noneWhilePaused: '暂停期间没有（/subscribe 可恢复）',
     sent: '已发送摘要',
     lastSent: '上次发送',
