@@ -23,8 +23,11 @@ export const DRAIN_SLICE = 50;
  */
 export class WindowQueue {
   readonly #window: AnswerWindow;
-  /** Resolvers of the messages waiting, oldest first. */
-  readonly #waiting: (() => void)[] = [];
+  /**
+   * Resolvers of the messages waiting, oldest first; made when the first one waits (most chats'
+   * windows never have anyone waiting, and a fan-out makes one per chat).
+   */
+  #waiting: (() => void)[] | undefined;
   #timer: NodeJS.Timeout | undefined;
   /** When {@link #timer} fires (`performance.now()` time); +∞ while no timer is set. */
   #wakeAt = Number.POSITIVE_INFINITY;
@@ -36,12 +39,13 @@ export class WindowQueue {
 
   /** Takes a place at `now` if no one is waiting and the window has room; whether it did. */
   tryTake(now: number): boolean {
-    return this.#waiting.length === 0 && this.#window.take(now);
+    return (this.#waiting === undefined || this.#waiting.length === 0) && this.#window.take(now);
   }
 
   /** Waits, after everyone already waiting, until a place is taken for this message. */
   wait(): Promise<void> {
     return new Promise<void>((resolve) => {
+      this.#waiting ??= [];
       this.#waiting.push(resolve);
       this.#drain();
     });
@@ -50,12 +54,12 @@ export class WindowQueue {
   /** A message this window let through was answered at `now`: the waiting line looks again. */
   answered(now: number): void {
     this.#window.answered(now);
-    if (this.#waiting.length > 0) this.#wakeFor(now);
+    if (this.#waiting !== undefined && this.#waiting.length > 0) this.#wakeFor(now);
   }
 
   /** Nothing waits and nothing is counted: the queue can be dropped. */
   isIdle(now: number): boolean {
-    return this.#waiting.length === 0 && this.#window.isIdle(now);
+    return (this.#waiting === undefined || this.#waiting.length === 0) && this.#window.isIdle(now);
   }
 
   /**
@@ -63,13 +67,15 @@ export class WindowQueue {
    * the next ones in the next turn — then sets the timer for the next instant it may have room.
    */
   #drain(): void {
+    const waiting = this.#waiting;
+    if (waiting === undefined) return;
     const now = performance.now();
     let released = 0;
-    while (this.#waiting.length > 0 && released < DRAIN_SLICE && this.#window.take(now)) {
-      this.#waiting.shift()!();
+    while (waiting.length > 0 && released < DRAIN_SLICE && this.#window.take(now)) {
+      waiting.shift()!();
       released++;
     }
-    if (this.#waiting.length === 0) {
+    if (waiting.length === 0) {
       this.#clearTimer();
       return;
     }
