@@ -5,6 +5,7 @@
  * — each behind a real Telegram gate, and must end the same way.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Failure } from '../../fakes/telegram/index.js';
 import type { ChatRef } from '../../src/core/chat.js';
 import { textDoc } from '../../src/core/document.js';
 import type { SendOutcome } from '../../src/core/sender.js';
@@ -15,7 +16,6 @@ import { Retrier } from '../../src/delivery/retry.js';
 import { TelegramGate } from '../../src/delivery/telegram-gate.js';
 import { silentLogger } from '../../src/log.js';
 import { type Bot, recordingLogger, startBot } from '../adapters/telegram/harness.js';
-import type { Failure } from '../fakes/telegram-api.js';
 import { subscriptionFor } from '../helpers/fixtures.js';
 import { FakeSender } from './fake-sender.js';
 

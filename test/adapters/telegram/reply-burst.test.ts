@@ -6,9 +6,9 @@
  * fake Bot API enforcing the same limits (a reply sent too early would draw a 429).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SentMessage } from '../../../fakes/telegram/index.js';
 import { TelegramGate } from '../../../src/delivery/telegram-gate.js';
 import { silentLogger } from '../../../src/log.js';
-import type { SentMessage } from '../../fakes/telegram-api.js';
 import { type Bot, startBot } from './harness.js';
 
 const READER = { id: 2221, type: 'private', first_name: 'Rita' } as const;
