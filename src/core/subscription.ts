@@ -1,7 +1,20 @@
 import type { ChatKind, ChatRef, UserRef } from './chat.js';
-import { type LocalDate, type LocalTime, localDate, localTime, shiftDate, zonedInstant } from './time.js';
+import {
+  dueCutoff,
+  dueInstant,
+  type LocalCutoff,
+  type LocalDate,
+  type LocalTime,
+  localDate,
+  shiftDate,
+} from './time.js';
 
-/** A chat's standing order for the daily digest. */
+/**
+ * A chat's standing order for the daily digest: the settings its admins choose with `/subscribe`
+ * (and the pause the platform forces on it). What changes on every send lives apart, in its
+ * {@link DeliveryState}, so that recording an outcome never rewrites the settings and a `/subscribe`
+ * never rewrites the delivery state.
+ */
 export interface Subscription {
   /** {@link chatKey} of `chat`. */
   readonly key: string;
@@ -21,20 +34,45 @@ export interface Subscription {
   /** UTC instants, ISO 8601. */
   readonly createdAt: string;
   readonly updatedAt: string;
-  /** Items published up to this instant were delivered (ISO); absent before the first digest. */
-  readonly cursor?: string;
   /** The first local date on which a digest may go out (a subscription made after its time starts tomorrow). */
   readonly startDate: LocalDate;
+}
+
+/**
+ * A subscription's delivery record: where its digests got to, the claim of the delivery under way,
+ * and its counters. Written by delivery only, apart from the {@link Subscription} settings.
+ */
+export interface DeliveryState {
+  /** Items published up to this instant were delivered (ISO); absent before the first digest. */
+  readonly cursor?: string;
   /** The local date of the last completed delivery (sent, or nothing to send). */
   readonly lastDigestDate?: LocalDate;
   /** Set while a delivery is under way; see {@link DeliveryClaim}. */
   readonly claim?: DeliveryClaim;
-  /** Set when a multi-part digest went out only in part; `undefined` in a change clears it. */
-  readonly progress?: DeliveryProgress | undefined;
-  readonly stats: DeliveryStats;
+  /** Set when a multi-part digest went out only in part. */
+  readonly progress?: DeliveryProgress;
+  /** Digests sent. */
+  readonly sent: number;
+  /** Deliveries given up (each retried later). */
+  readonly failed: number;
+  /** When the last digest was sent (ISO). */
+  readonly lastSentAt?: string;
+  /** Why the last delivery failed or paused the subscription. */
+  readonly lastError?: string;
+  /** After a failed delivery: not claimed again before this instant (ISO), so a run does not retry it at once. */
+  readonly retryAt?: string;
 }
 
-/** "This digest is being delivered": who is sending it and until when that holds. */
+/** The delivery record of a subscription that has had no delivery yet. */
+export const NO_DELIVERY: DeliveryState = { sent: 0, failed: 0 };
+
+/** A subscription as a store holds it: its settings and its delivery record. */
+export interface SubscriptionRecord {
+  readonly settings: Subscription;
+  readonly delivery: DeliveryState;
+}
+
+/** "This digest is being delivered": who is sending it and until when that holds (a lease). */
 export interface DeliveryClaim {
   readonly date: LocalDate;
   /** The process (or worker) that claimed it. */
@@ -56,65 +94,64 @@ export interface DeliveryProgress {
   readonly partsSent: number;
 }
 
-/** Per-subscription delivery history counters. */
-export interface DeliveryStats {
-  readonly sent: number;
-  readonly failed: number;
-  readonly lastSentAt?: string;
-  readonly lastError?: string;
+/** What decides when a subscription is due: its schedule settings and the date of its last digest. */
+export type Schedule = Pick<Subscription, 'status' | 'time' | 'timezone' | 'startDate'> & {
+  readonly lastDigestDate?: LocalDate | undefined;
+};
+
+/** The {@link Schedule} of a stored subscription. */
+export function scheduleOf(record: SubscriptionRecord): Schedule {
+  return { ...record.settings, lastDigestDate: record.delivery.lastDigestDate };
 }
 
-/** The first local date a subscription at `time` in `timezone` made at `now` can receive a digest: today until `time` has passed (made at 08:00 for 08:00 still counts), else tomorrow. */
+/**
+ * The first local date a subscription at `time` in `timezone` made at `now` can receive a digest:
+ * today until today's {@link dueInstant} has passed (made in the minute it is due still counts), else
+ * tomorrow. In a DST gap that instant is the first one after the gap; in a fold, the first occurrence.
+ */
 export function firstDeliveryDate(time: LocalTime, timezone: string, now: Date): LocalDate {
   const today = localDate(now, timezone);
-  return localTime(now, timezone) <= time ? today : shiftDate(today, 1);
+  const minute = now.getTime() - (now.getTime() % 60_000);
+  return dueInstant(today, time, timezone).getTime() >= minute ? today : shiftDate(today, 1);
 }
 
 /**
- * Whether the subscription should get its digest at `now`: it is active, its local time is at or
- * past `HH:MM`, and it has had no digest for this local date. Comparing "at or past" rather than
- * "equal" covers missed ticks, downtime and DST gaps; the date check covers folds and restarts.
+ * Whether the subscription should get its digest at `now`, and for which local date: it is active,
+ * today's {@link dueInstant} for its `HH:MM` has passed, and it has had no digest for this local date.
+ * "Passed" rather than "equal" covers missed ticks, downtime, DST gaps and a restart inside a fold;
+ * the date check makes it once a day.
  */
-export function isDue(sub: Subscription, now: Date): LocalDate | undefined {
+export function isDue(sub: Schedule, now: Date): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
-  return isDueAt(sub, localNow(now, sub.timezone));
-}
-
-/** The wall clock in one time zone at one instant. */
-export interface LocalNow {
-  readonly date: LocalDate;
-  readonly time: LocalTime;
-}
-
-/** The local date and time of `now` in `timezone`. */
-export function localNow(now: Date, timezone: string): LocalNow {
-  return { date: localDate(now, timezone), time: localTime(now, timezone) };
+  return isDueAt(sub, dueCutoff(now, sub.timezone));
 }
 
 /**
- * {@link isDue} with the subscription's local date and time already known: a delivery run computes
- * them once per time zone rather than once per subscription (formatting dominates at 100,000 chats).
+ * {@link isDue} with the zone's {@link dueCutoff} already known. The store answers the same question
+ * for a whole run from the same cutoffs (`DueCutoff` in `store.ts`): `HH:MM` at or before the
+ * cutoff's time, `startDate` at or before its date, and no digest for that date yet.
  */
-export function isDueAt(sub: Subscription, local: LocalNow): LocalDate | undefined {
+export function isDueAt(sub: Schedule, cutoff: LocalCutoff): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
-  if (local.date < sub.startDate) return undefined;
-  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= local.date) return undefined;
-  return local.time >= sub.time ? local.date : undefined;
+  if (cutoff.date < sub.startDate) return undefined;
+  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= cutoff.date) return undefined;
+  return sub.time <= cutoff.time ? cutoff.date : undefined;
 }
 
-/** The instant of the next delivery at or after `now` (now itself when it is due), or `undefined` when paused. */
-export function nextDelivery(sub: Subscription, now: Date): Date | undefined {
+/**
+ * The instant of the next delivery at or after `now` (now itself when it is due), or `undefined`
+ * when paused: the {@link dueInstant} of the first local date that can still get one. This is what
+ * `/subscribe` and `/settings` name, so it agrees with the engine by construction.
+ */
+export function nextDelivery(sub: Schedule, now: Date): Date | undefined {
   if (sub.status !== 'active') return undefined;
-  if (isDue(sub, now)) return now;
-  const today = localDate(now, sub.timezone);
-  // biome-ignore lint/complexity/useMathMinMax: these are YYYY-MM-DD strings, not numbers.
-  let date = sub.startDate > today ? sub.startDate : today;
+  const cutoff = dueCutoff(now, sub.timezone);
+  if (isDueAt(sub, cutoff)) return now;
+  let date = cutoff.date;
+  if (sub.startDate > date) date = sub.startDate;
   if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= date) date = shiftDate(sub.lastDigestDate, 1);
-  // A DST gap can put today's HH:MM before now; the loop then moves to tomorrow (at most twice).
-  for (let i = 0; i < 3; i++) {
-    const at = zonedInstant(date, sub.time, sub.timezone);
-    if (at.getTime() > now.getTime()) return at;
-    date = shiftDate(date, 1);
-  }
-  return zonedInstant(date, sub.time, sub.timezone);
+  // Not due today means today's time is still ahead, or today is done and `date` is a later day;
+  // only a fold back across midnight can put that day's time behind now (then the day after).
+  const at = dueInstant(date, sub.time, sub.timezone);
+  return at.getTime() > now.getTime() ? at : dueInstant(shiftDate(date, 1), sub.time, sub.timezone);
 }
