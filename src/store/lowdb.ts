@@ -213,7 +213,7 @@ export class LowdbStore extends TableSubscriptions implements Store {
             `Data file ${this.#layout.shard(n)} is not a Briefcast data file (a row is not a subscription). ${LEFT_UNTOUCHED}`,
           );
         }
-        this.table.apply({ op: 'record', record });
+        this.table.load(record);
       }
     }
     if (this.#chatsOnDisk) {
