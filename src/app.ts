@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { commands } from '../commands/index.js';
 import type { Adapter } from './adapters/adapter.js';
 import { ConsoleAdapter } from './adapters/console/console.js';
-import type { Config } from './config.js';
+import { type Config, isConsoleMode } from './config.js';
 import type { Platform } from './core/chat.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { CONSOLE_USER_ID, Dispatcher } from './core/dispatch.js';
@@ -96,8 +96,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
     },
     'store opened',
   );
-  const platformConfigured = config.telegram !== undefined || config.discord !== undefined;
-  const consoleMode = !platformConfigured;
+  const consoleMode = isConsoleMode(config);
   if (config.sampleData ?? consoleMode) {
     const added = await loadSample(store, topics);
     if (added > 0) logger.info({ added }, 'loaded the sample briefing into an empty database');

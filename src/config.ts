@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { parseTime, parseTimezone } from './core/parse.js';
 
@@ -44,6 +45,11 @@ export interface Config {
   /** Load the sample briefing into an empty database; `undefined` means "on in the console only". */
   readonly sampleData: boolean | undefined;
   readonly logLevel: string;
+  /**
+   * Where the JSON log lines go: this file (appended) when set, else stderr — except in the console
+   * chat on a terminal, where they go to {@link consoleLogFile} so they do not break up the chat.
+   */
+  readonly logFile?: string;
   readonly healthPort?: number;
   /** The news wire. */
   readonly feeds: {
@@ -135,6 +141,7 @@ const schema = z
         'one of fatal, error, warn, info, debug, trace, silent',
       ),
     ),
+    LOG_FILE: optional(z.string()),
     HEALTH_PORT: optional(port),
     FEED_POLL_MINUTES: optional(
       z
@@ -245,12 +252,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     defaultDeliveryTime: e.DEFAULT_DELIVERY_TIME ?? DEFAULTS.DEFAULT_DELIVERY_TIME,
     sampleData: e.SAMPLE_DATA,
     logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
+    ...(e.LOG_FILE !== undefined && { logFile: e.LOG_FILE }),
     ...(e.HEALTH_PORT !== undefined && { healthPort: e.HEALTH_PORT }),
     feeds: {
       pollMinutes: e.FEED_POLL_MINUTES ?? DEFAULTS.FEED_POLL_MINUTES,
       allowPrivate: e.FEED_ALLOW_PRIVATE ?? false,
     },
   });
+}
+
+/** Whether no platform is configured, so `npm start` opens the console chat. */
+export function isConsoleMode(config: Config): boolean {
+  return config.telegram === undefined && config.discord === undefined;
+}
+
+/** The log file of the console chat on a terminal: `briefcast.log` beside `DATABASE_FILE`. */
+export function consoleLogFile(config: Config): string {
+  return join(dirname(config.databaseFile), 'briefcast.log');
 }
 
 /** A webhook secret derived from the token, so webhook mode works without one more variable. */
