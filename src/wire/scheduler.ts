@@ -104,7 +104,11 @@ export class WireScheduler {
     if (this.#o.shouldPoll && !(await this.#o.shouldPoll())) return [];
     const now = clock.now();
     const due = dueFeeds(await wire.store.listFeeds(), now, this.#o.pollMinutes ?? POLL_DEFAULTS.pollMinutes);
-    if (due.length === 0) return [];
+    // Even a round with nothing due tells editors of drafts still untold (a feed just added, a batch held back).
+    if (due.length === 0) {
+      await this.#afterRound([], now);
+      return [];
+    }
     const started = performance.now();
     // One queue per host: a host's feeds are fetched one after another, hosts in parallel.
     const byHost = new Map<string, Feed[]>();
@@ -146,14 +150,17 @@ export class WireScheduler {
       },
       'wire poll round',
     );
-    if (this.#o.onRound) {
-      try {
-        await this.#o.onRound(outcomes, clock.now());
-      } catch (e) {
-        logger.error({ err: e }, 'wire notifications failed');
-      }
-    }
+    await this.#afterRound(outcomes, clock.now());
     return outcomes;
+  }
+
+  async #afterRound(outcomes: readonly PollOutcome[], now: Date): Promise<void> {
+    if (!this.#o.onRound) return;
+    try {
+      await this.#o.onRound(outcomes, now);
+    } catch (e) {
+      this.#o.logger.error({ err: e }, 'wire notifications failed');
+    }
   }
 
   /** Stops the timer, cuts the pauses short and waits for the round under way. Safe to call twice. */

@@ -4,9 +4,10 @@ import { type Doc, textDoc } from '../core/document.js';
 import { UsageError } from '../core/errors.js';
 import { validateDraft } from '../core/items.js';
 import type { Newsroom } from '../core/newsroom.js';
-import { quoted } from '../core/user-text.js';
+import { quoted, wellFormed } from '../core/user-text.js';
 import { entryToDraft } from './entry-draft.js';
 import { urlProblem } from './fetch-feed.js';
+import { htmlToLine } from './html-text.js';
 import {
   type Draft,
   type DraftDecision,
@@ -20,6 +21,8 @@ import { WireViews } from './wire-views.js';
 
 /** The first poll of a new feed makes drafts of its newest entries only; the rest count as seen. */
 export const FIRST_POLL_DRAFTS = 10;
+/** A feed's name is kept to this many characters. */
+const FEED_TITLE_MAX = 200;
 /** `/wire` and each notification show this many drafts with buttons (one row each; Discord allows 5). */
 export const DRAFTS_PER_MESSAGE = 5;
 
@@ -176,20 +179,24 @@ export class Wire {
       ...(feed.topic !== undefined && { topic: feed.topic }),
     };
     const all = read.doc.entries.map((entry) => entryToDraft(entry, source, this.#newsroom.topics));
+    // The feed's name as text, as its drafts' source name shows it.
+    const title = wellFormed(htmlToLine(read.doc.title ?? '')).slice(0, FEED_TITLE_MAX);
     const keys = all.map((d) => d.key);
     const fresh = new Set(await this.store.unseenKeys(feed.id, keys));
     const firstPoll = feed.lastSuccessAt === undefined;
     // A key seen twice in one document (a duplicate GUID) is the entry that comes first.
     const firstOfKey = new Set<string>();
     let candidates = all.filter((d) => fresh.has(d.key) && !firstOfKey.has(d.key) && firstOfKey.add(d.key));
-    if (firstPoll) candidates = newestFirst(candidates).slice(0, FIRST_POLL_DRAFTS);
-    const drafts: NewDraft[] = candidates.map((d) => ({ ...d, feedId: feed.id, createdAt: at }));
+    candidates = newestFirst(candidates);
+    if (firstPoll) candidates = candidates.slice(0, FIRST_POLL_DRAFTS);
+    // Stored oldest first, so that draft numbers grow with the entries' dates and "newest" means both.
+    const drafts: NewDraft[] = candidates.reverse().map((d) => ({ ...d, feedId: feed.id, createdAt: at }));
     const changes: FeedChanges = {
       lastPolledAt: at,
       lastSuccessAt: at,
       failures: 0,
       entriesSeen: feed.entriesSeen + fresh.size,
-      ...(read.doc.title !== undefined && { title: read.doc.title }),
+      ...(title !== '' && { title }),
       etag: read.etag,
       lastModified: read.lastModified,
     };

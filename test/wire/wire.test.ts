@@ -368,7 +368,7 @@ describe('restart', () => {
       const headlines = (await w.wireStore.listDrafts({ state: 'waiting', limit: 10 })).drafts.map(
         (d) => d.headline,
       );
-      expect(headlines).toEqual(['Entry 3', 'Entry 2', 'Entry 1']);
+      expect(headlines.sort()).toEqual(['Entry 1', 'Entry 2', 'Entry 3']);
       await w.wireStore.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
