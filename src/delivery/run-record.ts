@@ -31,10 +31,11 @@ export class RunTally {
   skipped = 0;
   readonly #byPlatform: Partial<Record<Platform, Counts>> = {};
 
+  /** Deliveries claimed so far (the store hands them out a page at a time). */
+  due = 0;
+
   constructor(
     readonly id: string,
-    /** Subscriptions found due when the run started. */
-    readonly due: number,
     startedAt: Date,
   ) {
     this.startedAt = startedAt;
