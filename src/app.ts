@@ -15,8 +15,6 @@ import { type HealthServer, startHealthServer } from './health.js';
 import type { Logger } from './log.js';
 import { LowdbStore } from './store/lowdb.js';
 import { loadSample, loadTopics } from './store/seed.js';
-import { JsonWireStore, wireFileFor } from './wire/json-store.js';
-import { MemoryWireStore } from './wire/memory-store.js';
 import { type EditorChannel, WireNotifier } from './wire/notifier.js';
 import { FeedParser } from './wire/parser.js';
 import { type FeedReader, HttpFeedReader } from './wire/reader.js';
@@ -36,10 +34,7 @@ export interface AppDeps {
   readonly output?: Writable;
   /** Delivery tuning (retry policy, timeouts); defaults suit production. */
   readonly delivery?: Partial<Pick<DeliveryEngineOptions, 'retry' | 'progressIntervalMs' | 'stopTimeoutMs'>>;
-  /**
-   * The wire's store. Defaults to the wire file beside `config.databaseFile`, or to memory when
-   * `store` is given (tests).
-   */
+  /** The wire's store. Defaults to the store's own (`store.wire`). */
   readonly wireStore?: WireStore;
   /** Wire polling tuning (jitter, tick); defaults suit production. */
   readonly wirePolling?: Partial<
@@ -112,9 +107,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
     discord: new Set(config.adminDiscordIds),
     console: new Set([CONSOLE_USER_ID]),
   };
-  const wireStore =
-    deps.wireStore ??
-    (deps.store ? new MemoryWireStore() : await JsonWireStore.open(wireFileFor(config.databaseFile)));
+  const wireStore = deps.wireStore ?? store.wire;
   const parser = new FeedParser();
   const reader: FeedReader = new HttpFeedReader({ allowPrivate: config.feeds.allowPrivate }, parser);
   const wire = new Wire({ store: wireStore, newsroom, reader });
@@ -230,7 +223,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
         }
       }
       await store.close();
-      await wireStore.close();
+      if (wireStore !== store.wire) await wireStore.close();
     })();
     return stopping;
   };
