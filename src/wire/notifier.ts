@@ -71,6 +71,8 @@ export class WireNotifier {
   /** Sends each editor whose interval has passed a batch of the drafts new to them. */
   async notify(now: Date): Promise<void> {
     const interval = this.#o.intervalMs ?? NOTIFY_INTERVAL_MS;
+    // Stored before anyone is told of them: a notification never names a draft a crash could lose.
+    await this.#o.wire.store.flush();
     for (const [platform, ids] of Object.entries(this.#o.editors) as [Platform, Iterable<string>][]) {
       if (!this.#channel(platform)) continue;
       for (const id of ids) {

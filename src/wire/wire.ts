@@ -308,6 +308,8 @@ export class Wire {
     // The compare-and-set: of two editors tapping at once, one gets here with ok and publishes.
     const decided = await this.store.decideDraft(id, decision);
     if (!decided.ok) return decided.draft ? { kind: 'taken', draft: decided.draft } : { kind: 'missing', id };
+    // Durable before the item exists: a crash in between loses this item rather than publishing it twice.
+    await this.store.flush();
     try {
       const item = await this.#newsroom.addItem(checked.value, by, now);
       await this.store.setDraftItem(id, item.id);
