@@ -7,6 +7,7 @@ import type { ChatRef } from '../../core/chat.js';
 import type { Invocation } from '../../core/dispatch.js';
 import { APOLOGY } from '../../core/dispatch.js';
 import type { SendGate } from '../../core/sender.js';
+import type { RetryPolicy } from '../../delivery/outcomes.js';
 import type { Adapter, AdapterContext } from '../adapter.js';
 import { answerButton } from './buttons.js';
 import { TelegramCallError } from './errors.js';
@@ -56,8 +57,13 @@ export function apiRootOf(configured: string): string {
 /** What {@link createTelegramAdapter} needs. */
 export interface TelegramAdapterOptions extends AdapterContext {
   readonly config: NonNullable<Config['telegram']>;
-  /** Every command reply passes it (digests pass it in delivery); without one, replies go out at once. */
+  /**
+   * Every command reply passes it (digests pass it in delivery); without one, replies go out at once
+   * (but still wait out a 429's `retry_after`).
+   */
   readonly gate?: SendGate;
+  /** How replies are retried. @defaultValue `DEFAULT_RETRY_POLICY`, the one digests are sent with */
+  readonly retry?: RetryPolicy;
   /** The time for subscription changes made by membership updates. */
   readonly now: () => Date;
   /**
@@ -107,6 +113,7 @@ export class TelegramAdapter implements Adapter {
       now: options.now,
       signal: this.#abort.signal,
       ...(options.gate !== undefined && { gate: options.gate }),
+      ...(options.retry !== undefined && { retry: options.retry }),
     });
     this.#registerHandlers();
   }
@@ -340,7 +347,7 @@ export class TelegramAdapter implements Adapter {
   }
 
   /**
-   * Stops receiving updates, cuts short replies waiting for flood control, and waits (at most
+   * Stops receiving updates, cuts short replies waiting at the gate or for a retry, and waits (at most
    * `stopTimeoutMs`) for updates under way. Safe to call twice, and before `start`.
    */
   stop(): Promise<void> {
