@@ -43,7 +43,8 @@ afterEach(async () => {
 
 describe('WireNotifier', () => {
   it('sends each editor one batch per interval, of the drafts new to them, with buttons', async () => {
-    const w = (harness = await makeWire());
+    harness = await makeWire();
+    const w = harness;
     const channel = new RecordingChannel();
     const notifier = new WireNotifier({
       wire: w.wire,
@@ -81,7 +82,8 @@ describe('WireNotifier', () => {
   });
 
   it('keeps the batch for later on flood control, and gives up on an editor it cannot reach', async () => {
-    const w = (harness = await makeWire());
+    harness = await makeWire();
+    const w = harness;
     const channel = new RecordingChannel();
     const notifier = new WireNotifier({
       wire: w.wire,
@@ -101,7 +103,8 @@ describe('WireNotifier', () => {
   });
 
   it(`tells the editor who added a feed when it is paused after ${MAX_CONSECUTIVE_FAILURES} failures`, async () => {
-    const w = (harness = await makeWire());
+    harness = await makeWire();
+    const w = harness;
     let failing = false;
     const url = server.route('/dying.xml', (_req, res) => {
       if (failing) return void res.writeHead(503).end();
