@@ -1,3 +1,4 @@
+import type { Wire } from '../wire/wire.js';
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
 import type { Doc } from './document.js';
 import type { Newsroom } from './newsroom.js';
@@ -32,11 +33,11 @@ export interface ParseEnv {
 
 /** How an argument is offered as a Discord slash-command option. */
 export interface OptionShape {
-  readonly type: 'string' | 'integer';
+  readonly type: 'string' | 'integer' | 'boolean';
   /** Suggest values while typing: one topic, a comma-separated topic list, or a time zone. */
   readonly autocomplete?: 'topics' | 'timezone';
-  /** Offer the topics as fixed choices. */
-  readonly choices?: 'topic';
+  /** Offer the topics, or these words, as fixed choices. */
+  readonly choices?: 'topic' | readonly string[];
   readonly minValue?: number;
   readonly maxValue?: number;
   readonly maxLength?: number;
@@ -72,6 +73,16 @@ export interface CommandContext {
   readonly commands: readonly Command[];
   /** Whether the caller is an editor. */
   readonly isEditor: boolean;
+  /** The news wire (feeds and drafts), when the app runs one. */
+  readonly wire?: Wire;
+}
+
+/** What pressing a button under a message does: a short notice for the presser and the message's new content. */
+export interface PressReply {
+  /** Shown briefly to the person who pressed (Telegram's callback answer; Discord: an ephemeral note). */
+  readonly notice?: string;
+  /** Replaces the message the button was under. */
+  readonly doc?: Doc;
 }
 
 /** A field of the form Discord opens when `/post` or `/edit` lacks its text. */
@@ -117,6 +128,11 @@ export interface Command<
     prefill?(newsroom: Newsroom, given: RawArgs): Promise<RawArgs>;
   };
   run(ctx: CommandContext, args: ArgValues<S>): Promise<Doc>;
+  /**
+   * Answers a button whose data names this command (see `Action`): `view` holds the data of every
+   * button on the same message, so the message can be drawn again with its new state.
+   */
+  press?(ctx: CommandContext, args: ArgValues<S>, view: readonly string[]): Promise<PressReply>;
 }
 
 /** Defines a command with its argument types inferred (`satisfies` alone cannot infer `run`'s argument). */
