@@ -12,7 +12,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { Newsroom } from '../../src/core/newsroom.js';
 import type { ChatSender } from '../../src/core/sender.js';
 import type { ClaimedDelivery, DeliveryOutcome, Store } from '../../src/core/store.js';
-import { localNow } from '../../src/core/subscription.js';
+import { dueCutoff } from '../../src/core/time.js';
 import { DeliveryEngine, type DeliveryEngineOptions } from '../../src/delivery/engine.js';
 import { deliveryConcurrency } from '../../src/delivery/gates.js';
 import { runPaged } from '../../src/delivery/queue.js';
@@ -174,7 +174,7 @@ async function journal(file: string, sync: boolean): Promise<JournalResult> {
   const cutoffs = await Promise.all(
     (await store.activeTimezones()).map(async (timezone) => ({
       timezone,
-      ...localNow(SCALE_NOW, timezone),
+      ...dueCutoff(SCALE_NOW, timezone),
     })),
   );
   const owner = 'journal-bench';
