@@ -4,7 +4,7 @@ import { parseTime, parseTimezone } from './core/parse.js';
 
 /**
  * Defaults for every optional setting, in one place.
- * @see PRODUCT.md "Configuration"
+ * @see README.md "Configuration" (and `.env.example`, which lists every variable)
  */
 export const DEFAULTS = {
   /** Telegram's broadcast limit for bots without paid broadcasts. */
