@@ -5,7 +5,7 @@ import { type LanguageCode, languageFromLocale, resolveLanguage } from './i18n/t
 
 /**
  * Defaults for every optional setting, in one place.
- * @see PRODUCT.md "Configuration"
+ * @see README.md "Configuration" (and `.env.example`, which lists every variable)
  */
 export const DEFAULTS = {
   /** Telegram's broadcast limit for bots without paid broadcasts. */
@@ -15,7 +15,12 @@ export const DEFAULTS = {
   DEFAULT_DELIVERY_TIME: '08:00',
   LOG_LEVEL: 'info',
   DEFAULT_LANGUAGE: 'en',
+  /** How often each feed on the news wire is read. */
+  FEED_POLL_MINUTES: 10,
 } as const;
+
+/** Feeds are read at most once a minute and at least once a day. */
+const FEED_POLL_MINUTES_RANGE = [1, 1440] as const;
 
 /** Telegram allows paid broadcasts up to 1,000 messages per second. */
 const TELEGRAM_MAX_PER_SECOND_LIMIT = 1000;
@@ -52,6 +57,13 @@ export interface Config {
   readonly defaultLanguage: LanguageCode;
   /** The console chat's language: `--language`, else the one `LANG` names; absent: `defaultLanguage`. */
   readonly consoleLanguage?: LanguageCode;
+  /** The news wire. */
+  readonly feeds: {
+    /** `FEED_POLL_MINUTES`. */
+    readonly pollMinutes: number;
+    /** `FEED_ALLOW_PRIVATE`: let feeds be read from loopback, private and link-local addresses. */
+    readonly allowPrivate: boolean;
+  };
 }
 
 const optional = <T>(schema: z.ZodType<T, string>) =>
@@ -150,6 +162,20 @@ const schema = z
     DEFAULT_LANGUAGE: optional(language()),
     // The shell's locale (`zh_CN.UTF-8`); one Briefcast does not speak (`C.UTF-8`, `de_DE`) is no mistake.
     LANG: optional(z.string()),
+    FEED_POLL_MINUTES: optional(
+      z
+        .string()
+        .regex(
+          /^\d+$/,
+          `a whole number of minutes, ${FEED_POLL_MINUTES_RANGE[0]}–${FEED_POLL_MINUTES_RANGE[1]}`,
+        )
+        .transform(Number)
+        .refine(
+          (n) => n >= FEED_POLL_MINUTES_RANGE[0] && n <= FEED_POLL_MINUTES_RANGE[1],
+          `a whole number of minutes, ${FEED_POLL_MINUTES_RANGE[0]}–${FEED_POLL_MINUTES_RANGE[1]}`,
+        ),
+    ),
+    FEED_ALLOW_PRIVATE: optional(flag),
   })
   .superRefine((env, ctx) => {
     const need = (present: unknown, missing: unknown, path: string, message: string) => {
@@ -266,6 +292,10 @@ export function loadConfig(
     ...(e.HEALTH_PORT !== undefined && { healthPort: e.HEALTH_PORT }),
     defaultLanguage: e.DEFAULT_LANGUAGE ?? DEFAULTS.DEFAULT_LANGUAGE,
     ...withConsoleLanguage(consoleLanguage ?? languageFromLocale(e.LANG)),
+    feeds: {
+      pollMinutes: e.FEED_POLL_MINUTES ?? DEFAULTS.FEED_POLL_MINUTES,
+      allowPrivate: e.FEED_ALLOW_PRIVATE ?? false,
+    },
   });
 }
 

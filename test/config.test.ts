@@ -25,6 +25,7 @@ describe('configuration', () => {
       sampleData: undefined,
       logLevel: 'info',
       defaultLanguage: 'en',
+      feeds: { pollMinutes: 10, allowPrivate: false },
     });
   });
 
@@ -43,6 +44,18 @@ describe('configuration', () => {
     expect(loadConfig({ LANG: 'de_DE.UTF-8' }).consoleLanguage).toBeUndefined();
     expect(() => loadConfig({}, ['--language', 'xx'])).toThrow('--language: expected one of en, zh');
     expect(() => loadConfig({}, ['--language'])).toThrow('--language: expected one of en, zh');
+  });
+
+  it('reads the wire settings and names a bad one', () => {
+    expect(loadConfig({ FEED_POLL_MINUTES: '30', FEED_ALLOW_PRIVATE: '1' }).feeds).toEqual({
+      pollMinutes: 30,
+      allowPrivate: true,
+    });
+    expect(() => loadConfig({ FEED_POLL_MINUTES: '0' })).toThrow(
+      'FEED_POLL_MINUTES: expected a whole number of minutes, 1–1440',
+    );
+    expect(() => loadConfig({ FEED_POLL_MINUTES: 'often' })).toThrow('FEED_POLL_MINUTES');
+    expect(() => loadConfig({ FEED_ALLOW_PRIVATE: 'maybe' })).toThrow('FEED_ALLOW_PRIVATE');
   });
 
   it('reads every variable', () => {

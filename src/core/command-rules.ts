@@ -6,6 +6,8 @@ const TELEGRAM_NAME = /^[a-z0-9_]{1,32}$/;
 const DISCORD_NAME = /^[-_'\p{Ll}\p{Lo}\p{N}]{1,32}$/u;
 /** Discord allows 1–100 characters of description; Telegram 1–256. */
 const DESCRIPTION_MAX = 100;
+/** Discord allows 1–100 characters for a choice's name. */
+const CHOICE_NAME_MAX = 100;
 /** Discord allows at most 25 options per command. */
 const OPTIONS_MAX = 25;
 /** A Discord modal holds at most 5 components. */
@@ -52,6 +54,15 @@ export function commandProblems(
       if (!spec.required) optionalSeen = true;
       if (spec.option.autocomplete && spec.option.choices)
         problems.push(`${where}: argument "${name}" cannot have both choices and autocomplete`);
+      const words = Array.isArray(spec.option.choices) ? (spec.option.choices as readonly string[]) : [];
+      for (const word of words)
+        for (const { code, text } of texts) {
+          const label = text.choice(word) ?? '';
+          if (label.length < 1 || label.length > CHOICE_NAME_MAX)
+            problems.push(
+              `${where}: choice "${word}" of "${name}" needs a label${languages.length > 1 ? ` (${code})` : ''} of 1–${CHOICE_NAME_MAX} characters`,
+            );
+        }
     }
     if (c.form) {
       if (c.form.fields.length > FORM_FIELDS_MAX)

@@ -1,4 +1,5 @@
 import type { LanguageCode, MessageKey, MessageValues, Translator } from '../i18n/translator.js';
+import type { Wire } from '../wire/wire.js';
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
 import type { Doc } from './document.js';
 import type { Newsroom } from './newsroom.js';
@@ -36,11 +37,14 @@ export interface ParseEnv {
 
 /** How an argument is offered as a Discord slash-command option. */
 export interface OptionShape {
-  readonly type: 'string' | 'integer';
+  readonly type: 'string' | 'integer' | 'boolean';
   /** Suggest values while typing: one topic, a comma-separated topic list, or a time zone. */
   readonly autocomplete?: 'topics' | 'timezone';
-  /** Offer the topics, or the languages, as fixed choices. */
-  readonly choices?: 'topic' | 'language';
+  /**
+   * Offer the topics, the languages, or these words as fixed choices (a word's label in each
+   * language is `commands.<name>.choices.<word>` in the catalog; the value is the word).
+   */
+  readonly choices?: 'topic' | 'language' | readonly string[];
   readonly minValue?: number;
   readonly maxValue?: number;
   readonly maxLength?: number;
@@ -88,6 +92,16 @@ export interface CommandContext {
     readonly forReplies: LanguageCode;
     readonly forPosts: LanguageCode;
   };
+  /** The news wire (feeds and drafts), when the app runs one. */
+  readonly wire?: Wire;
+}
+
+/** What pressing a button under a message does: a short notice for the presser and the message's new content. */
+export interface PressReply {
+  /** Shown briefly to the person who pressed (Telegram's callback answer; Discord: an ephemeral note). */
+  readonly notice?: string;
+  /** Replaces the message the button was under. */
+  readonly doc?: Doc;
 }
 
 /** A field of the form Discord opens when `/post` or `/edit` lacks its text. */
@@ -136,6 +150,11 @@ export interface Command<
     prefill?(newsroom: Newsroom, given: RawArgs): Promise<RawArgs>;
   };
   run(ctx: CommandContext, args: ArgValues<S>): Promise<Doc>;
+  /**
+   * Answers a button whose data names this command (see `Action`): `view` holds the data of every
+   * button on the same message, so the message can be drawn again with its new state.
+   */
+  press?(ctx: CommandContext, args: ArgValues<S>, view: readonly string[]): Promise<PressReply>;
 }
 
 /** Defines a command with its argument types inferred (`satisfies` alone cannot infer `run`'s argument). */
@@ -154,6 +173,8 @@ export interface CommandText {
   readonly examples?: string;
   /** Each argument's description (Discord's option descriptions). */
   argument(name: string): string | undefined;
+  /** The label of a word offered as a choice (`list` → `列出`). */
+  choice(word: string): string | undefined;
 }
 
 /** The words of `command` in `tr`'s language (empty strings where the catalog lacks them, which the index check refuses). */
@@ -168,6 +189,7 @@ export function commandText(command: Command, tr: Translator): CommandText {
       const spec = command.args[name];
       return spec && tr.lookup(`${base}.args.${name}`, spec.describe);
     },
+    choice: (word) => tr.lookup(`${base}.choices.${word}`),
   };
 }
 

@@ -5,8 +5,16 @@ import {
   type Translator,
   translatorFor,
 } from '../i18n/translator.js';
+import type { Wire } from '../wire/wire.js';
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
-import { type Command, type CommandContext, commandText, type RawArgs, splitPositional } from './command.js';
+import {
+  type Command,
+  type CommandContext,
+  commandText,
+  type PressReply,
+  type RawArgs,
+  splitPositional,
+} from './command.js';
 import type { Block, Doc } from './document.js';
 import { UsageError } from './errors.js';
 import type { Newsroom } from './newsroom.js';
@@ -36,6 +44,14 @@ export interface Invocation {
   readonly locale?: string;
   /** The language the platform gives posts to the whole chat (Discord: the server's preferred locale), when it differs. */
   readonly chatLocale?: string;
+}
+
+/** A button pressed under one of the bot's messages, as an adapter hands it over. */
+export interface Press extends Omit<Invocation, 'command' | 'input'> {
+  /** The button's data: a command name and its text arguments (`wire publish 12`). */
+  readonly data: string;
+  /** The data of every button on the same message. */
+  readonly view: readonly string[];
 }
 
 /** Where the dispatcher reports bugs (a pino logger fits). */
@@ -84,6 +100,12 @@ export function apologyDoc(tr: Translator): Doc {
 /** The apology in English, for an adapter that failed before it knew the reader's language. */
 export const APOLOGY: Doc = apologyDoc(ENGLISH);
 
+/** A document's first paragraph, as a one-line notice. */
+function firstText(doc: Doc): string {
+  const block = doc.blocks.find((b) => b.type === 'paragraph');
+  return block?.type === 'paragraph' ? block.text : (doc.title ?? '');
+}
+
 /**
  * The one entry point for commands on every platform: finds the command, checks who may run it,
  * parses its arguments and runs it. Mistakes come back as replies naming the problem; anything else is
@@ -97,6 +119,8 @@ export class Dispatcher {
     private readonly newsroom: Newsroom,
     private readonly editors: Editors,
     private readonly log: BugReporter,
+    /** The news wire, for `/feed` and `/wire`. */
+    private readonly wire?: Wire,
   ) {
     this.#byName = new Map(commands.map((c) => [c.name, c]));
   }
@@ -133,7 +157,12 @@ export class Dispatcher {
   /** The language a reply to `inv` takes (for what an adapter says itself, such as Discord's forms). */
   async replyTranslator(inv: Pick<Invocation, 'chat' | 'locale'>): Promise<Translator> {
     const chosen = await this.newsroom.languages.languageOf(inv.chat);
-    return translatorFor(chosen ?? languageFromLocale(inv.locale) ?? this.newsroom.defaultLanguage);
+    return chosen !== undefined ? translatorFor(chosen) : this.localeTranslator(inv.locale);
+  }
+
+  /** The language of a platform locale when the chat is unknown: that one if Briefcast speaks it, else `DEFAULT_LANGUAGE`. */
+  localeTranslator(locale: string | undefined): Translator {
+    return translatorFor(languageFromLocale(locale) ?? this.newsroom.defaultLanguage);
   }
 
   /** Runs an invocation and returns the reply, in the chat's language. */
@@ -150,23 +179,9 @@ export class Dispatcher {
       const now = this.newsroom.clock.now();
       const args = this.#parseArgs(command, wellFormedInput(inv.input), now, tr);
       if (!args.ok) return usageDoc(args.error, command, tr);
-      if (command.accessWithArgs && Object.values(args.value).some((v) => v !== undefined)) {
-        const refused = await this.#checkAccess({ ...command, access: command.accessWithArgs }, inv, tr);
-        if (refused) return refused;
-      }
-      const ctx: CommandContext = {
-        chat: inv.chat,
-        chatKind: inv.chatKind,
-        ...(inv.chatTitle !== undefined && { chatTitle: inv.chatTitle }),
-        ...(inv.user !== undefined && { user: inv.user }),
-        now,
-        newsroom: this.newsroom,
-        commands: this.commandsFor(inv.platform),
-        isEditor: this.isEditor(inv.user),
-        tr,
-        language,
-      };
-      return await command.run(ctx, args.value);
+      const refused = await this.#checkAccessWithArgs(command, inv, args.value, tr);
+      if (refused) return refused;
+      return await command.run(this.#context(inv, now, tr, language), args.value);
     } catch (e) {
       if (e instanceof UsageError) return usageDoc(e.message, command, tr);
       this.log.error(
@@ -175,6 +190,73 @@ export class Dispatcher {
       );
       return apologyDoc(tr);
     }
+  }
+
+  /**
+   * Answers a pressed button: the command its data names checks who may press it, exactly as if
+   * its text had been typed, then says what changed, in the presser's language. A button of a
+   * command that takes no presses (or of an old message) gets a notice that it is no longer in use.
+   */
+  async press(press: Press): Promise<PressReply> {
+    const space = press.data.indexOf(' ');
+    const name = space < 0 ? press.data : press.data.slice(0, space);
+    const text = space < 0 ? '' : press.data.slice(space + 1);
+    const command = this.find(name, press.platform);
+    const inv: Invocation = { ...press, command: name, input: { text } };
+    let tr = translatorFor(this.newsroom.defaultLanguage);
+    try {
+      const language = await this.#languages(inv);
+      tr = translatorFor(language.forReplies);
+      if (!command?.press) return { notice: tr.t('errors.oldButton') };
+      const denied = await this.#checkAccess(command, inv, tr);
+      if (denied) return { notice: firstText(denied) };
+      const now = this.newsroom.clock.now();
+      const args = this.#parseArgs(command, wellFormedInput(inv.input), now, tr);
+      if (!args.ok) return { notice: `⚠️ ${args.error}` };
+      const refused = await this.#checkAccessWithArgs(command, inv, args.value, tr);
+      if (refused) return { notice: firstText(refused) };
+      return await command.press(this.#context(inv, now, tr, language), args.value, press.view);
+    } catch (e) {
+      if (e instanceof UsageError) return { notice: `⚠️ ${e.message}` };
+      this.log.error(
+        {
+          err: e,
+          command: command?.name,
+          platform: press.platform,
+          chat: press.chat.id,
+          updateId: press.updateId,
+        },
+        'button press failed',
+      );
+      return { notice: firstText(apologyDoc(tr)) };
+    }
+  }
+
+  #context(inv: Invocation, now: Date, tr: Translator, language: CommandContext['language']): CommandContext {
+    return {
+      chat: inv.chat,
+      chatKind: inv.chatKind,
+      ...(inv.chatTitle !== undefined && { chatTitle: inv.chatTitle }),
+      ...(inv.user !== undefined && { user: inv.user }),
+      now,
+      newsroom: this.newsroom,
+      commands: this.commandsFor(inv.platform),
+      isEditor: this.isEditor(inv.user),
+      tr,
+      language,
+      ...(this.wire !== undefined && { wire: this.wire }),
+    };
+  }
+
+  /** The stricter check of {@link Command.accessWithArgs}, when any argument was given. */
+  async #checkAccessWithArgs(
+    command: Command,
+    inv: Invocation,
+    args: Readonly<Record<string, unknown>>,
+    tr: Translator,
+  ): Promise<Doc | undefined> {
+    if (!command.accessWithArgs || Object.values(args).every((v) => v === undefined)) return undefined;
+    return this.#checkAccess({ ...command, access: command.accessWithArgs }, inv, tr);
   }
 
   async #checkAccess(command: Command, inv: Invocation, tr: Translator): Promise<Doc | undefined> {

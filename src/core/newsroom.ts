@@ -7,7 +7,7 @@ import { type Command, commandText } from './command.js';
 import { Digests } from './digest.js';
 import { type Doc, textDoc } from './document.js';
 import { UsageError } from './errors.js';
-import { type ItemDraft, validateDraft } from './items.js';
+import { type Item, type ItemDraft, validateDraft } from './items.js';
 import type { Store } from './store.js';
 import {
   firstDeliveryDate,
@@ -354,11 +354,20 @@ export class Newsroom {
     return checked.value;
   }
 
-  /** Adds an item; the reply shows it as readers will see it, with its id. */
-  async post(draft: ItemDraft, author: UserRef, now: Date, tr: Translator): Promise<Doc> {
+  /**
+   * Adds an item, validated as `/post` validates it: the one way items are made, by `/post` and by
+   * the wire's Publish.
+   * @throws UsageError naming every problem with the draft, in `tr`'s language
+   */
+  async addItem(draft: ItemDraft, author: UserRef, now: Date, tr: Translator): Promise<Item> {
     const fields = this.#checkDraft(draft, tr);
     const at = now.toISOString();
-    const item = await this.store.addItem({ ...fields, author, publishedAt: at, updatedAt: at });
+    return await this.store.addItem({ ...fields, author, publishedAt: at, updatedAt: at });
+  }
+
+  /** Adds an item; the reply shows it as readers will see it, with its id. */
+  async post(draft: ItemDraft, author: UserRef, now: Date, tr: Translator): Promise<Doc> {
+    const item = await this.addItem(draft, author, now, tr);
     return {
       title: tr.t('post.title', { id: item.id, topic: this.topics.label(item.topic, tr) }),
       blocks: [

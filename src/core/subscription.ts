@@ -63,6 +63,19 @@ export interface DeliveryState {
   readonly retryAt?: string;
 }
 
+/** Every field of a {@link DeliveryState}, for code that tells delivery fields from settings. */
+export const DELIVERY_FIELDS = [
+  'cursor',
+  'lastDigestDate',
+  'claim',
+  'progress',
+  'sent',
+  'failed',
+  'lastSentAt',
+  'lastError',
+  'retryAt',
+] as const satisfies readonly (keyof DeliveryState)[];
+
 /** The delivery record of a subscription that has had no delivery yet. */
 export const NO_DELIVERY: DeliveryState = { sent: 0, failed: 0 };
 

@@ -22,8 +22,16 @@ export interface LanguagePack {
   readonly discordLocales: readonly string[];
   /** date-fns locale for day and month names. */
   readonly dateLocale: Locale;
-  /** date-fns patterns: a day (`Tue 11 Jan 2022`), a day and time, an item's date (`11 Jan 2022`). */
-  readonly dates: { readonly day: string; readonly dayTime: string; readonly item: string };
+  /**
+   * date-fns patterns: a day (`Tue 11 Jan 2022`), a day and time, an item's date (`11 Jan 2022`),
+   * a feed entry's date and time on the wire (`11 Jan 2022 08:00`).
+   */
+  readonly dates: {
+    readonly day: string;
+    readonly dayTime: string;
+    readonly item: string;
+    readonly entry: string;
+  };
   /** What goes between entries of a list written in running text (`, ` or `、`). */
   readonly listSeparator: string;
   readonly messages: MessageTree;

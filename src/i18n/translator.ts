@@ -96,6 +96,13 @@ export class Translator {
     return label;
   }
 
+  /** A feed entry's date and time in `timezone`, as the wire shows it: `11 Jan 2022 08:00`, `2022年1月11日 08:00`. */
+  entryTime(instant: string, timezone: string): string {
+    return format(new TZDate(new Date(instant).getTime(), timezone), this.pack.dates.entry, {
+      locale: this.pack.dateLocale,
+    });
+  }
+
   /**
    * A reason a subscription was paused, as stored (in English, by the adapter that saw it): in this
    * language when it is one of the catalog's `reasons`, else as it is (a platform's own words).

@@ -14,6 +14,8 @@ import type {
   TopicStats,
 } from '../core/store.js';
 import type { DeliveryProgress, Subscription, SubscriptionRecord } from '../core/subscription.js';
+import { MemoryWireStore } from '../wire/memory-store.js';
+import type { WireStore } from '../wire/store.js';
 import { ItemIndex, toItemPage } from './item-index.js';
 import { type SubscriptionChange, SubscriptionTable } from './subscription-table.js';
 
@@ -137,6 +139,7 @@ export class TableSubscriptions {
  * subscriptions are in a {@link SubscriptionTable}, indexed for the due query.
  */
 export class MemoryStore extends TableSubscriptions implements Store {
+  readonly wire: WireStore = new MemoryWireStore();
   #nextItemId = 1;
   readonly #items = new ItemIndex<Item>();
   #runs: DeliveryRun[] = [];

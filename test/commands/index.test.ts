@@ -19,6 +19,8 @@ const PRODUCT_COMMANDS = [
   'delete',
   'digest',
   'stats',
+  'feed',
+  'wire',
 ];
 
 describe('the command index', () => {

@@ -92,6 +92,8 @@ const CASES: Record<string, Case> = {
     mistake: 'extra',
   },
   stats: { input: '', expects: (tr) => tr.t('stats.title'), mistake: 'extra' },
+  feed: { input: 'list', expects: (tr) => tr.t('wire.feed.list.none'), mistake: 'frobnicate' },
+  wire: { input: '', expects: (tr) => tr.t('wire.batch.none'), mistake: 'publish abc' },
 };
 
 /** English messages long enough to be recognised, and not also used as they are in `tr`'s catalog. */

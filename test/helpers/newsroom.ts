@@ -7,6 +7,12 @@ import type { Store } from '../../src/core/store.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { loadSample, loadTopics } from '../../src/store/seed.js';
+import { MemoryWireStore } from '../../src/wire/memory-store.js';
+import type { FeedReader } from '../../src/wire/reader.js';
+import { Wire } from '../../src/wire/wire.js';
+
+/** A feed reader for fixtures that read no feeds: every read fails (the wire's own tests serve real feeds). */
+const NO_FEEDS: FeedReader = { read: async () => ({ kind: 'failed', reason: 'no feeds in this fixture' }) };
 
 /** A clock a test sets by hand. */
 export class TestClock implements Clock {
@@ -38,7 +44,10 @@ export interface NewsroomFixtureOptions {
   readonly defaultDeliveryTime?: string;
 }
 
-/** A newsroom on a memory store (with the sample briefing), a dispatcher with every command, a test clock. */
+/**
+ * A newsroom on a memory store (with the sample briefing), a dispatcher with every command (the
+ * wire on a memory store, reading no feeds), a test clock.
+ */
 export async function makeNewsroom(options: NewsroomFixtureOptions = {}) {
   const clock = new TestClock(options.now ?? '2022-01-11T06:00:00Z');
   const store = options.store ?? new MemoryStore();
@@ -58,6 +67,7 @@ export async function makeNewsroom(options: NewsroomFixtureOptions = {}) {
     discord: new Set(options.editors?.discord ?? []),
     console: new Set([CONSOLE_USER_ID, ...(options.editors?.console ?? [])]),
   };
-  const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger);
-  return { clock, store, topics, newsroom, dispatcher };
+  const wire = new Wire({ store: new MemoryWireStore(), newsroom, reader: NO_FEEDS });
+  const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger, wire);
+  return { clock, store, topics, newsroom, dispatcher, wire };
 }

@@ -88,6 +88,7 @@ function optionOf(
     description_localizations: localizations((tr) => commandText(command, tr).argument(name)),
     required,
   };
+  if (option.type === 'boolean') return { ...base, type: ApplicationCommandOptionType.Boolean };
   if (option.type === 'integer') {
     return {
       ...base,
@@ -116,6 +117,16 @@ function optionOf(
     return {
       ...string,
       choices: translators().map((tr) => ({ name: tr.pack.name, value: tr.language.split('-')[0]! })),
+    };
+  if (option.choices !== undefined)
+    // A word's label in each language; the value is the word the text form takes.
+    return {
+      ...string,
+      choices: option.choices.map((w) => ({
+        name: commandText(command, ENGLISH).choice(w) ?? w,
+        name_localizations: localizations((tr) => commandText(command, tr).choice(w)),
+        value: w,
+      })),
     };
   return string;
 }

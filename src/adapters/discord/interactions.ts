@@ -9,6 +9,7 @@ import type { Newsroom } from '../../core/newsroom.js';
 import { languageFromLocale, type Translator, translatorFor } from '../../i18n/translator.js';
 import type { Logger } from '../../log.js';
 import { suggestTimezones, suggestTopics } from './autocomplete.js';
+import { answerButton } from './buttons.js';
 import { buildModal, formCustomId, needsForm, parseFormCustomId, submittedValues } from './form.js';
 import { invocationBase, invocationOf, mayRun, optionsOf } from './invocation.js';
 import { answerNow, answerWith } from './reply.js';
@@ -32,6 +33,7 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
     if (interaction.isChatInputCommand()) await onCommand(interaction, deps);
     else if (interaction.isAutocomplete()) await onAutocomplete(interaction, deps);
     else if (interaction.isModalSubmit()) await onFormSubmit(interaction, deps);
+    else if (interaction.isButton()) await answerButton(interaction, deps);
   } catch (error) {
     deps.logger.error(
       {
@@ -56,7 +58,7 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
 }
 
 /** The language of the person asking when the chat is unknown: their client's, else `DEFAULT_LANGUAGE`. */
-function localeTranslator(locale: string, deps: InteractionDeps): Translator {
+export function localeTranslator(locale: string, deps: InteractionDeps): Translator {
   return translatorFor(languageFromLocale(locale) ?? deps.newsroom.defaultLanguage);
 }
 

@@ -3,11 +3,13 @@ import { Telegraf } from 'telegraf';
 import { channelPost, message } from 'telegraf/filters';
 import type { ChatMemberUpdated, Message, Update } from 'telegraf/types';
 import type { Config } from '../../config.js';
+import type { ChatRef } from '../../core/chat.js';
 import type { Invocation } from '../../core/dispatch.js';
 import { apologyDoc } from '../../core/dispatch.js';
 import type { SendGate } from '../../core/sender.js';
 import type { RetryPolicy } from '../../delivery/outcomes.js';
 import type { Adapter, AdapterContext } from '../adapter.js';
+import { answerButton } from './buttons.js';
 import { TelegramCallError } from './errors.js';
 import { onMigration, onMyChatMember } from './membership.js';
 import { registerMenus } from './menu.js';
@@ -38,11 +40,11 @@ const DEEP_LINK_COMMAND = 'start';
 const ADMIN_STATUSES: ReadonlySet<string> = new Set(['creator', 'administrator']);
 
 /**
- * The updates the bot asks for: commands in chats and channels, its own membership, and the group
- * upgrade service messages (which arrive as messages).
+ * The updates the bot asks for: commands in chats and channels, its own membership, the group
+ * upgrade service messages (which arrive as messages), and presses of its buttons.
  * @see https://core.telegram.org/bots/api#getupdates
  */
-const ALLOWED_UPDATES = ['message', 'channel_post', 'my_chat_member'] as const;
+const ALLOWED_UPDATES = ['message', 'channel_post', 'my_chat_member', 'callback_query'] as const;
 
 /**
  * The language the sender's Telegram app is set to, in a private chat only: a group's readers each
@@ -151,6 +153,17 @@ export class TelegramAdapter implements Adapter {
       this.#track(ctx.update, () => this.#onMigration(ctx.message.migrate_from_chat_id, ctx.message.chat.id)),
     );
     bot.on(message('text'), (ctx) => this.#track(ctx.update, () => this.#onText(ctx.message, ctx.update)));
+    bot.on('callback_query', (ctx) =>
+      this.#track(ctx.update, () =>
+        answerButton(ctx.callbackQuery, ctx.update.update_id, {
+          telegram: this.#bot.telegram,
+          dispatcher: this.options.dispatcher,
+          logger: this.options.logger,
+          secrets: this.#secrets,
+          ...(this.options.gate !== undefined && { gate: this.options.gate }),
+        }),
+      ),
+    );
     bot.on(channelPost('text'), (ctx) =>
       this.#track(ctx.update, () => this.#onText(ctx.channelPost, ctx.update)),
     );
@@ -380,6 +393,11 @@ export class TelegramAdapter implements Adapter {
 
   isConnected(): boolean {
     return this.#connected;
+  }
+
+  /** An editor's private chat: on Telegram its id is the user's (it works once they have started the bot). */
+  async directChat(userId: string): Promise<ChatRef> {
+    return { platform: 'telegram', id: userId };
   }
 }
 

@@ -60,6 +60,8 @@ describe('buildCommandData', () => {
       'delete',
       'digest',
       'stats',
+      'feed',
+      'wire',
     ]);
   });
 
@@ -116,6 +118,24 @@ describe('buildCommandData', () => {
       }),
     ]);
     expect(byName.get('language')?.default_member_permissions).toBeUndefined();
+  });
+
+  it('offers the wire’s actions as choices labelled in each language, the word as the value', () => {
+    const action = byName.get('feed')?.options?.find((o) => o.name === 'action');
+    expect(action).toMatchObject({
+      required: false,
+      choices: [
+        { name: 'list', name_localizations: { 'zh-CN': '列出' }, value: 'list' },
+        { name: 'add', name_localizations: { 'zh-CN': '添加' }, value: 'add' },
+        { name: 'remove', name_localizations: { 'zh-CN': '移除' }, value: 'remove' },
+        { name: 'pause', name_localizations: { 'zh-CN': '暂停' }, value: 'pause' },
+        { name: 'resume', name_localizations: { 'zh-CN': '恢复' }, value: 'resume' },
+      ],
+    });
+    const wire = byName.get('wire')?.options?.find((o) => o.name === 'action');
+    expect(
+      wire && 'choices' in wire ? wire.choices?.map((c) => c.name_localizations?.['zh-CN']) : [],
+    ).toEqual(['列出', '发布', '跳过', '查看']);
   });
 
   it('autocompletes topic lists and time zones', () => {
