@@ -2,6 +2,7 @@ import type { Command } from '../src/core/command.js';
 import { validateCommands } from '../src/core/command-rules.js';
 import brief from './brief.js';
 import deleteCommand from './delete.js';
+import desk from './desk.js';
 import digest from './digest.js';
 import edit from './edit.js';
 import help from './help.js';
@@ -32,4 +33,5 @@ export const commands: readonly Command[] = validateCommands([
   deleteCommand,
   digest,
   stats,
+  desk,
 ]);

@@ -2,9 +2,13 @@ import type { Readable, Writable } from 'node:stream';
 import { commands } from '../commands/index.js';
 import type { Adapter } from './adapters/adapter.js';
 import { ConsoleAdapter } from './adapters/console/console.js';
+import { DeskAuth } from './adapters/desk/auth.js';
+import { MemoryDeskSessions } from './adapters/desk/memory-sessions.js';
+import { type DeskServer, type DeskServerOptions, startDeskServer } from './adapters/desk/server.js';
 import type { Config } from './config.js';
-import type { Platform } from './core/chat.js';
+import type { Platform, UserRef } from './core/chat.js';
 import { type Clock, systemClock } from './core/clock.js';
+import type { DeskSessions } from './core/desk.js';
 import { CONSOLE_USER_ID, Dispatcher } from './core/dispatch.js';
 import { Newsroom } from './core/newsroom.js';
 import type { Store } from './core/store.js';
@@ -26,6 +30,8 @@ export interface AppDeps {
   /** The console's streams (defaults: stdin and stdout). */
   readonly input?: Readable;
   readonly output?: Writable;
+  /** Where the desk keeps sign-in links and sessions; defaults to this process's memory. */
+  readonly deskSessions?: DeskSessions;
   /** Delivery tuning (retry policy, timeouts); defaults suit production. */
   readonly delivery?: Partial<Pick<DeliveryEngineOptions, 'retry' | 'progressIntervalMs' | 'stopTimeoutMs'>>;
 }
@@ -44,6 +50,8 @@ export interface App {
   readonly scheduler: Scheduler;
   /** The `/healthz` server when `HEALTH_PORT` is set. */
   readonly health?: HealthServer;
+  /** The editors' desk when `DESK_PORT` is set. */
+  readonly desk?: DeskServer;
   /** Resolves when the app wants to end by itself (the console's input ended). */
   readonly ended: Promise<void>;
   /**
@@ -51,6 +59,18 @@ export interface App {
    * the adapters, then the store (flushed). Safe to call twice.
    */
   stop(): Promise<void>;
+}
+
+/** Starts the desk, naming `DESK_PORT` when its port cannot be used. */
+async function startDesk(
+  config: NonNullable<Config['desk']>,
+  options: Omit<DeskServerOptions, 'port'>,
+): Promise<DeskServer> {
+  try {
+    return await startDeskServer({ ...options, port: config.port });
+  } catch (e) {
+    throw new Error(`DESK_PORT ${config.port} cannot be used (${(e as Error).message})`);
+  }
 }
 
 /**
@@ -89,7 +109,18 @@ export async function startApp(deps: AppDeps): Promise<App> {
     discord: new Set(config.adminDiscordIds),
     console: new Set([CONSOLE_USER_ID]),
   };
-  const dispatcher = new Dispatcher(commands, newsroom, editors, logger);
+  const isEditor = (user: UserRef) => editors[user.platform].has(user.id);
+  // The desk's sign-in links are minted by `/desk`, so they exist before the dispatcher.
+  const deskAuth = config.desk
+    ? new DeskAuth({
+        sessions: deps.deskSessions ?? new MemoryDeskSessions(),
+        publicUrl: config.desk.publicUrl,
+        isEditor,
+      })
+    : undefined;
+  const dispatcher = new Dispatcher(commands, newsroom, editors, logger, {
+    ...(deskAuth !== undefined && { desk: deskAuth }),
+  });
   // Made before the adapters: each platform adapter takes its gate for its command replies.
   const gates = createGates(config, logger);
 
@@ -156,9 +187,15 @@ export async function startApp(deps: AppDeps): Promise<App> {
           },
         );
 
+  let desk: DeskServer | undefined;
   try {
+    desk =
+      config.desk && deskAuth
+        ? await startDesk(config.desk, { newsroom, auth: deskAuth, logger, publicUrl: config.desk.publicUrl })
+        : undefined;
     for (const adapter of adapters) await adapter.start();
   } catch (e) {
+    await desk?.close();
     await health?.close();
     throw e;
   }
@@ -169,6 +206,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
     stopping ??= (async () => {
       await scheduler.stop();
       await delivery.stop();
+      await desk?.close();
       await health?.close();
       for (const adapter of adapters) {
         try {
@@ -190,6 +228,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
     delivery,
     scheduler,
     ...(health && { health }),
+    ...(desk && { desk }),
     ended,
     stop,
   };

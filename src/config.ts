@@ -40,6 +40,12 @@ export interface Config {
   readonly sampleData: boolean | undefined;
   readonly logLevel: string;
   readonly healthPort?: number;
+  /** The editors' desk, when `DESK_PORT` is set. */
+  readonly desk?: {
+    readonly port: number;
+    /** `DESK_PUBLIC_URL` as an origin without a trailing slash: `https://desk.example.org`. */
+    readonly publicUrl: string;
+  };
 }
 
 const optional = <T>(schema: z.ZodType<T, string>) =>
@@ -124,6 +130,28 @@ const schema = z
       ),
     ),
     HEALTH_PORT: optional(port),
+    DESK_PORT: optional(port),
+    DESK_PUBLIC_URL: optional(
+      z.string().superRefine((v, ctx) => {
+        let u: URL;
+        try {
+          u = new URL(v);
+        } catch {
+          u = new URL('about:blank');
+        }
+        if (u.protocol !== 'http:' && u.protocol !== 'https:')
+          ctx.addIssue({
+            code: 'custom',
+            message: 'the http(s) address editors open the desk at, e.g. https://desk.example.org',
+          });
+        else if (u.pathname !== '/' || u.search !== '' || u.hash !== '')
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'an address without a path, e.g. https://desk.example.org (the desk is served at its root)',
+          });
+      }),
+    ),
   })
   .superRefine((env, ctx) => {
     const need = (present: unknown, missing: unknown, path: string, message: string) => {
@@ -153,6 +181,12 @@ const schema = z
       env.TELEGRAM_WEBHOOK_URL,
       'TELEGRAM_WEBHOOK_URL',
       'required with TELEGRAM_WEBHOOK_PORT',
+    );
+    need(
+      env.DESK_PUBLIC_URL,
+      env.DESK_PORT,
+      'DESK_PORT',
+      'required with DESK_PUBLIC_URL: the local port to serve the desk on',
     );
     need(
       env.TELEGRAM_WEBHOOK_URL,
@@ -220,6 +254,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     sampleData: e.SAMPLE_DATA,
     logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
     ...(e.HEALTH_PORT !== undefined && { healthPort: e.HEALTH_PORT }),
+    ...(e.DESK_PORT !== undefined && {
+      desk: {
+        port: e.DESK_PORT,
+        publicUrl: new URL(e.DESK_PUBLIC_URL ?? `http://localhost:${e.DESK_PORT}`).origin,
+      },
+    }),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
+import type { DeskLinks } from './desk.js';
 import type { Doc } from './document.js';
 import type { Newsroom } from './newsroom.js';
 import {
@@ -72,6 +73,8 @@ export interface CommandContext {
   readonly commands: readonly Command[];
   /** Whether the caller is an editor. */
   readonly isEditor: boolean;
+  /** The desk's sign-in links; absent when the desk is off. */
+  readonly desk?: DeskLinks;
 }
 
 /** A field of the form Discord opens when `/post` or `/edit` lacks its text. */

@@ -1,5 +1,6 @@
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
 import { type Command, type CommandContext, type RawArgs, splitPositional } from './command.js';
+import type { DeskLinks } from './desk.js';
 import type { Block, Doc } from './document.js';
 import { UsageError } from './errors.js';
 import type { Newsroom } from './newsroom.js';
@@ -83,6 +84,8 @@ export class Dispatcher {
     private readonly newsroom: Newsroom,
     private readonly editors: Editors,
     private readonly log: BugReporter,
+    /** Services some commands use beyond the newsroom: the desk's sign-in links (`/desk`). */
+    private readonly services: { readonly desk?: DeskLinks } = {},
   ) {
     this.#byName = new Map(commands.map((c) => [c.name, c]));
   }
@@ -122,6 +125,7 @@ export class Dispatcher {
         newsroom: this.newsroom,
         commands: this.commandsFor(inv.platform),
         isEditor: this.isEditor(inv.user),
+        ...(this.services.desk !== undefined && { desk: this.services.desk }),
       };
       return await command.run(ctx, args.value);
     } catch (e) {

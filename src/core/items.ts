@@ -59,33 +59,54 @@ function tidyBody(body: string): string {
     .trim();
 }
 
+/** The fields of a draft, as forms name them. */
+export type DraftField = 'topic' | 'headline' | 'body' | 'sourceName' | 'sourceUrl';
+
+/** One thing wrong with a draft: which field, and a sentence saying what. */
+export interface DraftProblem {
+  readonly field: DraftField;
+  readonly message: string;
+}
+
+/** Counts characters as {@link ITEM_LIMITS} does: code points, so a form can show "12 / 200". */
+export function draftLength(text: string): number {
+  return length(text);
+}
+
 /**
  * Checks a draft against the limits and the topic list and returns it normalised (topic as its slug,
- * whitespace tidied), or every problem found, each as one sentence.
+ * whitespace tidied), or every problem found, each naming its field — the one definition of what an
+ * item may hold, used by `/post`, `/edit`, the desk's form and the sample loader.
  */
-export function validateDraft(draft: ItemDraft, topics: TopicCatalog): Result<ItemDraft, string[]> {
-  const problems: string[] = [];
+export function checkDraft(draft: ItemDraft, topics: TopicCatalog): Result<ItemDraft, DraftProblem[]> {
+  const problems: DraftProblem[] = [];
+  const problem = (field: DraftField, message: string) => problems.push({ field, message });
   const topic = topics.resolve(draft.topic);
-  if (!topic) problems.push(`${quoted(draft.topic)} is not a topic; topics are ${topics.slugs.join(', ')}.`);
+  if (!topic)
+    problem('topic', `${quoted(draft.topic)} is not a topic; topics are ${topics.slugs.join(', ')}.`);
   const headline = draft.headline.replace(/\s+/g, ' ').trim();
-  if (headline === '') problems.push('The headline is empty.');
+  if (headline === '') problem('headline', 'The headline is empty.');
   else if (length(headline) > ITEM_LIMITS.headline)
-    problems.push(`The headline has ${length(headline)} characters; the limit is ${ITEM_LIMITS.headline}.`);
+    problem(
+      'headline',
+      `The headline has ${length(headline)} characters; the limit is ${ITEM_LIMITS.headline}.`,
+    );
   const body = tidyBody(draft.body);
-  if (body === '') problems.push('The body is empty.');
+  if (body === '') problem('body', 'The body is empty.');
   else if (length(body) > ITEM_LIMITS.body)
-    problems.push(`The body has ${length(body)} characters; the limit is ${ITEM_LIMITS.body}.`);
+    problem('body', `The body has ${length(body)} characters; the limit is ${ITEM_LIMITS.body}.`);
   const sourceName = draft.sourceName?.replace(/\s+/g, ' ').trim() || undefined;
   if (sourceName !== undefined && length(sourceName) > ITEM_LIMITS.sourceName)
-    problems.push(
+    problem(
+      'sourceName',
       `The source name has ${length(sourceName)} characters; the limit is ${ITEM_LIMITS.sourceName}.`,
     );
   const sourceUrl = draft.sourceUrl?.trim() || undefined;
   if (sourceUrl !== undefined) {
     if (!isWebUrl(sourceUrl))
-      problems.push(`The source URL ${quoted(sourceUrl)} must start with http:// or https://.`);
+      problem('sourceUrl', `The source URL ${quoted(sourceUrl)} must start with http:// or https://.`);
     else if (sourceUrl.length > ITEM_LIMITS.sourceUrl)
-      problems.push(`The source URL is longer than ${ITEM_LIMITS.sourceUrl} characters.`);
+      problem('sourceUrl', `The source URL is longer than ${ITEM_LIMITS.sourceUrl} characters.`);
   }
   if (problems.length > 0 || !topic) return err(problems);
   return ok({
@@ -95,4 +116,10 @@ export function validateDraft(draft: ItemDraft, topics: TopicCatalog): Result<It
     ...(sourceName !== undefined && { sourceName }),
     ...(sourceUrl !== undefined && { sourceUrl }),
   });
+}
+
+/** {@link checkDraft} with the problems as sentences only, as chat replies state them. */
+export function validateDraft(draft: ItemDraft, topics: TopicCatalog): Result<ItemDraft, string[]> {
+  const checked = checkDraft(draft, topics);
+  return checked.ok ? checked : err(checked.error.map((p) => p.message));
 }

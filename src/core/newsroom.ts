@@ -5,7 +5,8 @@ import type { Command } from './command.js';
 import { Digests } from './digest.js';
 import { type Doc, textDoc } from './document.js';
 import { UsageError } from './errors.js';
-import { type ItemDraft, validateDraft } from './items.js';
+import { checkDraft, type DraftProblem, type Item, type ItemDraft } from './items.js';
+import { ok, type Result } from './result.js';
 import type { Store } from './store.js';
 import { firstDeliveryDate, nextDelivery, type Subscription } from './subscription.js';
 import { describeDate, describeInstant, type LocalDate, localDate } from './time.js';
@@ -32,6 +33,11 @@ export interface SubscriptionChange {
   readonly topics?: readonly string[];
   readonly time?: string;
   readonly timezone?: string;
+}
+
+/** A chat reply to a draft that failed {@link checkDraft}: every problem, in one message. */
+function invalidItem(problems: readonly DraftProblem[]): UsageError {
+  return new UsageError('invalidItem', problems.map((p) => p.message).join(' '));
 }
 
 /** Delivery runs `/stats` lists, newest first. */
@@ -247,17 +253,38 @@ export class Newsroom {
     };
   }
 
-  #checkDraft(draft: ItemDraft): ItemDraft {
-    const checked = validateDraft(draft, this.topics);
-    if (!checked.ok) throw new UsageError('invalidItem', checked.error.join(' '));
-    return checked.value;
+  /**
+   * Adds an item when the draft passes {@link checkDraft}; otherwise returns every problem, field by
+   * field, and stores nothing. `/post` and the desk both publish through here.
+   */
+  async publish(draft: ItemDraft, author: UserRef, now: Date): Promise<Result<Item, DraftProblem[]>> {
+    const checked = checkDraft(draft, this.topics);
+    if (!checked.ok) return checked;
+    const at = now.toISOString();
+    return ok(await this.store.addItem({ ...checked.value, author, publishedAt: at, updatedAt: at }));
+  }
+
+  /**
+   * Replaces an item's fields, keeping its id, author and publication time, when the draft passes
+   * {@link checkDraft}; `undefined` when there is no item `id`. `/edit` and the desk both go through here.
+   */
+  async revise(id: number, draft: ItemDraft, now: Date): Promise<Result<Item, DraftProblem[]> | undefined> {
+    const existing = await this.store.getItem(id);
+    if (!existing) return undefined;
+    const checked = checkDraft(draft, this.topics);
+    if (!checked.ok) return checked;
+    const { sourceName: _n, sourceUrl: _u, ...kept } = existing;
+    const item: Item = { ...kept, ...checked.value, updatedAt: now.toISOString() };
+    // Deleted in the meantime (by another editor): say so rather than bring it back.
+    if (!(await this.store.replaceItem(item))) return undefined;
+    return ok(item);
   }
 
   /** Adds an item; the reply shows it as readers will see it, with its id. */
   async post(draft: ItemDraft, author: UserRef, now: Date): Promise<Doc> {
-    const fields = this.#checkDraft(draft);
-    const at = now.toISOString();
-    const item = await this.store.addItem({ ...fields, author, publishedAt: at, updatedAt: at });
+    const published = await this.publish(draft, author, now);
+    if (!published.ok) throw invalidItem(published.error);
+    const item = published.value;
     return {
       title: `Posted #${item.id} in ${this.topics.label(item.topic)}`,
       blocks: [
@@ -273,12 +300,10 @@ export class Newsroom {
 
   /** Replaces an item's fields, keeping its id, author and publication time. */
   async edit(id: number, draft: ItemDraft, now: Date): Promise<Doc> {
-    const existing = await this.store.getItem(id);
-    if (!existing) throw new UsageError('unknownItem', `There is no item #${id}.`);
-    const fields = this.#checkDraft(draft);
-    const { sourceName: _n, sourceUrl: _u, ...kept } = existing;
-    const item = { ...kept, ...fields, updatedAt: now.toISOString() };
-    await this.store.replaceItem(item);
+    const revised = await this.revise(id, draft, now);
+    if (!revised) throw new UsageError('unknownItem', `There is no item #${id}.`);
+    if (!revised.ok) throw invalidItem(revised.error);
+    const item = revised.value;
     return {
       title: `Updated #${item.id}`,
       blocks: [{ type: 'item', item: this.views.item(item), showId: true }],

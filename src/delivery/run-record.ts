@@ -16,6 +16,51 @@ export type DeliveryResult =
 
 type Counts = { sent: number; failed: number; paused: number };
 
+/** The most buckets a run's send rate keeps; a longer run folds pairs of buckets into one. */
+export const SEND_RATE_BUCKETS = 600;
+
+/**
+ * Digests sent per time bucket over a run, for the desk's chart: `counts[i]` went out in the
+ * `bucketSeconds` starting `i * bucketSeconds` after the run started. Bounded by
+ * {@link SEND_RATE_BUCKETS}: past it, buckets double in length (10 minutes at one second each, then
+ * 20 at two seconds, …), so a record stays a few kilobytes whatever the run's length.
+ */
+export interface SendRate {
+  readonly bucketSeconds: number;
+  readonly counts: readonly number[];
+}
+
+/** Counts events into {@link SendRate} buckets as they happen. */
+export class SendRateCounter {
+  #bucketSeconds = 1;
+  readonly #counts: number[] = [];
+
+  /** Counts one event `seconds` after the start. */
+  add(seconds: number): void {
+    let index = Math.floor(Math.max(0, seconds) / this.#bucketSeconds);
+    // Each fold halves the index, so this ends after at most a few dozen turns.
+    while (index >= SEND_RATE_BUCKETS) {
+      this.#fold();
+      index = Math.floor(Math.max(0, seconds) / this.#bucketSeconds);
+    }
+    while (this.#counts.length <= index) this.#counts.push(0);
+    this.#counts[index] = (this.#counts[index] ?? 0) + 1;
+  }
+
+  #fold(): void {
+    const folded: number[] = [];
+    for (let i = 0; i < this.#counts.length; i += 2)
+      folded.push((this.#counts[i] ?? 0) + (this.#counts[i + 1] ?? 0));
+    this.#counts.splice(0, this.#counts.length, ...folded);
+    this.#bucketSeconds *= 2;
+  }
+
+  /** The counts so far. */
+  rate(): SendRate {
+    return { bucketSeconds: this.#bucketSeconds, counts: [...this.#counts] };
+  }
+}
+
 /**
  * Counts a run's results as they come in, for its record, its log lines and `/healthz`. The run
  * starts at the tick's `now` (the injected clock); its length is measured on the monotonic clock, so
@@ -30,6 +75,7 @@ export class RunTally {
   paused = 0;
   skipped = 0;
   readonly #byPlatform: Partial<Record<Platform, Counts>> = {};
+  readonly #rate = new SendRateCounter();
 
   constructor(
     readonly id: string,
@@ -47,11 +93,17 @@ export class RunTally {
 
   add(platform: Platform, result: DeliveryResult): void {
     this[result] += 1;
+    if (result === 'sent') this.#rate.add(this.seconds);
     if (result === 'sent' || result === 'failed' || result === 'paused') {
       const counts = this.#byPlatform[platform] ?? { sent: 0, failed: 0, paused: 0 };
       counts[result] += 1;
       this.#byPlatform[platform] = counts;
     }
+  }
+
+  /** Digests sent per second so far (see {@link SendRate}). */
+  sendRate(): SendRate {
+    return this.#rate.rate();
   }
 
   /** Seconds since the run started. */

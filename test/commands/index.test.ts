@@ -17,6 +17,7 @@ const PRODUCT_COMMANDS = [
   'delete',
   'digest',
   'stats',
+  'desk',
 ];
 
 describe('the command index', () => {

@@ -59,6 +59,7 @@ describe('buildCommandData', () => {
       'delete',
       'digest',
       'stats',
+      'desk',
     ]);
   });
 
