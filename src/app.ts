@@ -5,7 +5,7 @@ import { ConsoleAdapter } from './adapters/console/console.js';
 import { DeskAuth } from './adapters/desk/auth.js';
 import { MemoryDeskSessions } from './adapters/desk/memory-sessions.js';
 import { type DeskServer, type DeskServerOptions, startDeskServer } from './adapters/desk/server.js';
-import type { Config } from './config.js';
+import { type Config, isConsoleMode } from './config.js';
 import type { Platform, UserRef } from './core/chat.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { DeskSessions } from './core/desk.js';
@@ -92,8 +92,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
     },
     'store opened',
   );
-  const platformConfigured = config.telegram !== undefined || config.discord !== undefined;
-  const consoleMode = !platformConfigured;
+  const consoleMode = isConsoleMode(config);
   if (config.sampleData ?? consoleMode) {
     const added = await loadSample(store, topics);
     if (added > 0) logger.info({ added }, 'loaded the sample briefing into an empty database');

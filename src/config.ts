@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { parseTime, parseTimezone } from './core/parse.js';
 
@@ -39,6 +40,11 @@ export interface Config {
   /** Load the sample briefing into an empty database; `undefined` means "on in the console only". */
   readonly sampleData: boolean | undefined;
   readonly logLevel: string;
+  /**
+   * Where the JSON log lines go: this file (appended) when set, else stderr — except in the console
+   * chat on a terminal, where they go to {@link consoleLogFile} so they do not break up the chat.
+   */
+  readonly logFile?: string;
   readonly healthPort?: number;
   /** The editors' desk, when `DESK_PORT` is set. */
   readonly desk?: {
@@ -129,6 +135,7 @@ const schema = z
         'one of fatal, error, warn, info, debug, trace, silent',
       ),
     ),
+    LOG_FILE: optional(z.string()),
     HEALTH_PORT: optional(port),
     DESK_PORT: optional(port),
     DESK_PUBLIC_URL: optional(
@@ -253,6 +260,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     defaultDeliveryTime: e.DEFAULT_DELIVERY_TIME ?? DEFAULTS.DEFAULT_DELIVERY_TIME,
     sampleData: e.SAMPLE_DATA,
     logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
+    ...(e.LOG_FILE !== undefined && { logFile: e.LOG_FILE }),
     ...(e.HEALTH_PORT !== undefined && { healthPort: e.HEALTH_PORT }),
     ...(e.DESK_PORT !== undefined && {
       desk: {
@@ -261,6 +269,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       },
     }),
   });
+}
+
+/** Whether no platform is configured, so `npm start` opens the console chat. */
+export function isConsoleMode(config: Config): boolean {
+  return config.telegram === undefined && config.discord === undefined;
+}
+
+/** The log file of the console chat on a terminal: `briefcast.log` beside `DATABASE_FILE`. */
+export function consoleLogFile(config: Config): string {
+  return join(dirname(config.databaseFile), 'briefcast.log');
 }
 
 /** A webhook secret derived from the token, so webhook mode works without one more variable. */

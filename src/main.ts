@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type App, startApp } from './app.js';
-import { ConfigError, loadConfig, secretsOf } from './config.js';
-import { createLogger } from './log.js';
+import { type Config, ConfigError, consoleLogFile, isConsoleMode, loadConfig, secretsOf } from './config.js';
+import { createLogger, type LogOutput } from './log.js';
 import { StoreError } from './store/lowdb.js';
 
 /** How long shutdown may wait for work under way before exiting anyway. */
@@ -20,7 +20,7 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const logger = createLogger(config.logLevel, secretsOf(config));
+  const logger = createLogger(config.logLevel, secretsOf(config), logOutput(config));
   // discord.js can reject inside its gateway handler on malformed payloads; log it, do not die of it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
@@ -52,6 +52,19 @@ async function main(): Promise<number> {
   clearTimeout(timeout);
   logger.info('stopped: deliveries in flight recorded, data file flushed');
   return 0;
+}
+
+/**
+ * `LOG_FILE` when set; in the console chat on a terminal, a log file beside the data (a newcomer's
+ * first screen is the chat, not JSON lines), with warnings and errors still shown as short lines;
+ * otherwise JSON on stderr.
+ */
+function logOutput(config: Config): LogOutput {
+  if (config.logFile !== undefined) return { file: config.logFile };
+  if (!isConsoleMode(config) || !process.stderr.isTTY) return {};
+  const file = consoleLogFile(config);
+  process.stderr.write(`(Logs go to ${file}.)\n`);
+  return { file, alerts: process.stderr };
 }
 
 main().then(
