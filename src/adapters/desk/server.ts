@@ -137,7 +137,9 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     await next();
     c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // Not `no-referrer`: with it browsers send `Origin: null` on the desk's own forms. `same-origin`
+    // still keeps every desk address (a sign-in path holds a token) from other sites.
+    c.header('Referrer-Policy', 'same-origin');
     c.header('X-Frame-Options', 'DENY');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');

@@ -27,7 +27,7 @@ describe('the desk over HTTP', () => {
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('referrer-policy')).toBe('same-origin');
       expect(response.headers.get('x-frame-options')).toBe('DENY');
       if (path.startsWith('/static')) continue;
       expect(response.headers.get('cache-control')).toBe('no-store');

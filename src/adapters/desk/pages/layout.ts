@@ -33,7 +33,7 @@ export function page(parts: PageParts): SafeHtml {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${parts.title} · Briefcast desk</title>
 <link rel="stylesheet" href="/static/desk.css">
 ${(parts.scripts ?? []).map((s) => html`<script src="/static/${s}" defer></script>`)}
