@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PERMISSIONS, FakeDiscord, PERMISSION } from '../fakes/discord/index.js';
+import { FakeTelegram } from '../fakes/telegram/index.js';
 import { type App, startApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { MemoryStore } from '../src/store/memory.js';
-import { DEFAULT_PERMISSIONS, FakeDiscord, PERMISSION } from './fakes/discord-api.js';
-import { FakeTelegram } from './fakes/telegram-api.js';
 import { TestClock } from './helpers/newsroom.js';
 
 const TOKEN = '123456:TEST-token_value';

@@ -2,7 +2,7 @@
  * A worker process running one {@link FakeDiscord} for the Discord fan-out bench, with Discord's
  * per-channel message buckets and global limit. Handlers: `start`, `cpu` and `stats`.
  */
-import { FakeDiscord } from '../../test/fakes/discord-api.js';
+import { FakeDiscord } from '../../fakes/discord/index.js';
 import {
   channelIds,
   type DiscordFakeStats,

@@ -4,7 +4,7 @@
  * `stats` (a chat range → what the fake counted).
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { FakeTelegram } from '../../test/fakes/telegram-api.js';
+import { FakeTelegram } from '../../fakes/telegram/index.js';
 import type { ChatRange, FakeAddress, FakeLimits, FakeStats } from './telegram-contract.js';
 import { cpuMsNow } from './telegram-contract.js';
 import { serve } from './worker.js';

@@ -5,7 +5,7 @@ import { machineBusyMs } from './machine.js';
  * the message, and what each sender reports back.
  */
 
-/** The fake Bot API's limits for a run (see `RateLimits` in test/fakes/telegram-api.ts). */
+/** The fake Bot API's limits for a run (see `RateLimits` in fakes/telegram/limits.ts). */
 export interface FakeLimits {
   readonly perSecond?: number;
   readonly perChatPerSecond?: number;

@@ -15,11 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeDiscord, type InteractionRecord } from '../../fakes/discord/index.js';
+import { FakeTelegram } from '../../fakes/telegram/index.js';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
-import { FakeDiscord, type InteractionRecord } from '../fakes/discord-api.js';
-import { FakeTelegram } from '../fakes/telegram-api.js';
 import { TestClock } from '../helpers/newsroom.js';
 import { waitUntil } from './child-app.js';
 

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeDiscord, type FakeGuild } from '../../fakes/discord/index.js';
+import { FakeTelegram } from '../../fakes/telegram/index.js';
 import { DISCORD_CONCURRENCY } from '../../src/delivery/gates.js';
-import { FakeDiscord, type FakeGuild } from '../fakes/discord-api.js';
-import { FakeTelegram } from '../fakes/telegram-api.js';
 import { type ChildApp, killAll, startChild, waitUntil } from './child-app.js';
 import { noonZone, readSubscriptions, seedDataFile, todayIn } from './seed.js';
 

@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../fakes/discord-api.js';
-import { FakeTelegram } from '../fakes/telegram-api.js';
+import { FakeDiscord } from '../../fakes/discord/index.js';
+import { FakeTelegram } from '../../fakes/telegram/index.js';
 import { killAll, LEVEL, startChild } from './child-app.js';
 
 const TELEGRAM_TOKEN = '7000000001:AAfake-drill-token_0123456789';

@@ -15,11 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeTelegram } from '../../fakes/telegram/index.js';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { DeliveryRun } from '../../src/core/store.js';
 import { silentLogger } from '../../src/log.js';
-import { FakeTelegram } from '../fakes/telegram-api.js';
 import { noonZone, readSubscriptions, seedDataFile, todayIn } from './seed.js';
 
 const TOKEN = '7000000001:AAfake-drill-token_0123456789';

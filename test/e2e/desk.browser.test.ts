@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeTelegram } from '../../fakes/telegram/index.js';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { freePort } from '../adapters/desk/harness.js';
 import { recordingLogger } from '../adapters/telegram/harness.js';
-import { FakeTelegram } from '../fakes/telegram-api.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { TestClock } from '../helpers/newsroom.js';
 

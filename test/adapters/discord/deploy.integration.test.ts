@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../../../fakes/discord/index.js';
 import { deployCommands } from '../../../src/adapters/discord/deploy.js';
 import { ConfigError } from '../../../src/config.js';
-import { FakeDiscord } from '../../fakes/discord-api.js';
 
 const GUILD_ID = '300000000000000001';
 let fake: FakeDiscord | undefined;

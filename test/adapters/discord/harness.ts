@@ -1,13 +1,13 @@
-import { createDiscordAdapter, type DiscordAdapter } from '../../../src/adapters/discord/discord.js';
-import type { Store } from '../../../src/core/store.js';
-import { silentLogger } from '../../../src/log.js';
 import {
   DEFAULT_PERMISSIONS,
   FakeDiscord,
   type FakeDiscordOptions,
   type InteractOptions,
   PERMISSION,
-} from '../../fakes/discord-api.js';
+} from '../../../fakes/discord/index.js';
+import { createDiscordAdapter, type DiscordAdapter } from '../../../src/adapters/discord/discord.js';
+import type { Store } from '../../../src/core/store.js';
+import { silentLogger } from '../../../src/log.js';
 import { makeNewsroom } from '../../helpers/newsroom.js';
 
 export const GUILD_ID = '300000000000000001';

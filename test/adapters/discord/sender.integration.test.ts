@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeFailure } from '../../../fakes/discord/index.js';
 import type { DiscordPayload } from '../../../src/adapters/discord/render.js';
 import type { ChatRef } from '../../../src/core/chat.js';
 import { textDoc } from '../../../src/core/document.js';
-import type { FakeFailure } from '../../fakes/discord-api.js';
 import { type Harness, type HarnessOptions, LOCKED_ID, NEWS_ID, startHarness, textOf } from './harness.js';
 
 let h: Harness | undefined;

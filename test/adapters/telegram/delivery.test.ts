@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Failure } from '../../../fakes/telegram/index.js';
 import type { ChatKind } from '../../../src/core/chat.js';
 import type { Subscription } from '../../../src/core/subscription.js';
 import { DeliveryEngine } from '../../../src/delivery/engine.js';
 import { silentLogger } from '../../../src/log.js';
-import type { Failure } from '../../fakes/telegram-api.js';
 import { subscriptionFor } from '../../helpers/fixtures.js';
 import { type Bot, RecordingGate, startBot } from './harness.js';
 

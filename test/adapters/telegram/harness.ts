@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { FakeTelegram, type FakeTelegramOptions, type SentMessage } from '../../../fakes/telegram/index.js';
 import { createTelegramAdapter, type TelegramAdapter } from '../../../src/adapters/telegram/telegram.js';
 import type { Config } from '../../../src/config.js';
 import type { ChatKind, ChatRef } from '../../../src/core/chat.js';
@@ -7,7 +8,6 @@ import type { Dispatcher } from '../../../src/core/dispatch.js';
 import type { Newsroom } from '../../../src/core/newsroom.js';
 import type { SendGate } from '../../../src/core/sender.js';
 import type { Logger } from '../../../src/log.js';
-import { FakeTelegram, type FakeTelegramOptions, type SentMessage } from '../../fakes/telegram-api.js';
 import { makeNewsroom, type NewsroomFixtureOptions } from '../../helpers/newsroom.js';
 
 /** The editor in these tests. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseTelegramHtml } from '../../fakes/telegram-api.js';
+import { parseTelegramHtml } from '../../../fakes/telegram/index.js';
 import { type Bot, EDITOR_ID, startBot } from './harness.js';
 
 const READER = { id: 222, type: 'private', first_name: 'Rita' } as const;

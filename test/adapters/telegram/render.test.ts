@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseTelegramHtml } from '../../../fakes/telegram/index.js';
 import {
   escapeAttribute,
   escapeHtml,
@@ -8,7 +9,6 @@ import {
   TELEGRAM_MESSAGE_LIMIT,
 } from '../../../src/adapters/telegram/render.js';
 import type { Block, Doc, ItemView } from '../../../src/core/document.js';
-import { parseTelegramHtml } from '../../fakes/telegram-api.js';
 
 const item = (over: Partial<ItemView> = {}): ItemView => ({
   id: 7,

@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Failure } from '../../../fakes/telegram/index.js';
 import type { ChatRef } from '../../../src/core/chat.js';
 import type { Subscription } from '../../../src/core/subscription.js';
-import type { Failure } from '../../fakes/telegram-api.js';
 import { subscriptionFor } from '../../helpers/fixtures.js';
 import { type Bot, RecordingGate, startBot } from './harness.js';
 
