@@ -278,8 +278,19 @@ describe('the desk in a browser', () => {
     ['desktop', DESKTOP],
   ] as const) {
     it(`works at a ${name}’s width, every field labelled and every button named (screenshots)`, async () => {
+      // A subscription and a run fill the deliveries page's tables.
+      expect(await ask(READER_CHAT, '/subscribe mining nft 07:30 Europe/Berlin')).toMatch(
+        /Subscribed|Subscription updated/,
+      );
+      await app.delivery.tick();
       const { context, page } = await signedIn(viewport);
-      for (const where of ['/', '/write', '/deliveries', '/search?q=NFT']) {
+      for (const where of [
+        '/',
+        '/write',
+        '/deliveries',
+        '/search?q=NFT',
+        '/deliveries/digest?key=telegram%3A222',
+      ]) {
         await page.goto(`${desk}${where}`);
         const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
         expect(width, where).toBeLessThanOrEqual(viewport.width);

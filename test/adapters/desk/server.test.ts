@@ -1,8 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_MS, SIGN_IN_LINK_MS } from '../../../src/adapters/desk/auth.js';
 import { CONTENT_SECURITY_POLICY } from '../../../src/adapters/desk/server.js';
+import { MemoryStore } from '../../../src/store/memory.js';
 import { TEST_AUTHOR } from '../../helpers/fixtures.js';
 import { type Desk, EDITOR, startDesk } from './harness.js';
+
+/** A memory store whose writes of items fail while `failing` is set (a full disk, a lost database). */
+class FailingStore extends MemoryStore {
+  failing = false;
+  override async addItem(item: Parameters<MemoryStore['addItem']>[0]) {
+    if (this.failing) throw new Error('disk full');
+    return super.addItem(item);
+  }
+}
 
 const GOOD = {
   topic: 'mining',
@@ -225,6 +235,20 @@ describe('the desk over HTTP', () => {
       expect((await desk.request(`${path}/delete`, { cookie, form: {} })).status, path).toBe(404);
     }
     expect(await desk.store.queryItems({})).toEqual(before);
+  });
+
+  it('says when a save failed on our side and keeps the text', async () => {
+    const store = new FailingStore();
+    desk = await startDesk({ store });
+    const cookie = await desk.signIn();
+    store.failing = true;
+    const response = await desk.request('/items', { cookie, form: { ...GOOD, headline: 'Kept <headline>' } });
+    expect(response.status).toBe(500);
+    const page = await response.text();
+    expect(page).toContain('The save failed on our side');
+    expect(page).toContain('value="Kept &lt;headline&gt;"');
+    expect(page).toContain(GOOD.body.split('\n')[0]);
+    expect(desk.records.some((r) => r.msg === 'desk could not save an item')).toBe(true);
   });
 
   it('keeps the text when the session ended before the form was sent', async () => {
