@@ -1,6 +1,7 @@
 import { commands } from '../../commands/index.js';
 import type { Platform } from '../../src/core/chat.js';
 import type { Clock } from '../../src/core/clock.js';
+import type { DeskLinks } from '../../src/core/desk.js';
 import { CONSOLE_USER_ID, Dispatcher } from '../../src/core/dispatch.js';
 import { Newsroom } from '../../src/core/newsroom.js';
 import type { Store } from '../../src/core/store.js';
@@ -36,6 +37,8 @@ export interface NewsroomFixtureOptions {
   readonly editors?: Partial<Record<Platform, string[]>>;
   readonly timezone?: string;
   readonly defaultDeliveryTime?: string;
+  /** The desk's sign-in links, for `/desk`. */
+  readonly desk?: DeskLinks;
 }
 
 /** A newsroom on a memory store (with the sample briefing), a dispatcher with every command, a test clock. */
@@ -58,6 +61,8 @@ export async function makeNewsroom(options: NewsroomFixtureOptions = {}) {
     discord: new Set(options.editors?.discord ?? []),
     console: new Set([CONSOLE_USER_ID, ...(options.editors?.console ?? [])]),
   };
-  const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger);
+  const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger, {
+    ...(options.desk !== undefined && { desk: options.desk }),
+  });
   return { clock, store, topics, newsroom, dispatcher };
 }
