@@ -14,6 +14,7 @@ import { Newsroom } from './core/newsroom.js';
 import type { Store } from './core/store.js';
 import { DeliveryEngine, type DeliveryEngineOptions, type DeliveryLanes } from './delivery/engine.js';
 import { createGates, type DeliveryGates, deliveryConcurrency } from './delivery/gates.js';
+import { sendRateOf } from './delivery/run-record.js';
 import { Scheduler } from './delivery/scheduler.js';
 import { type HealthServer, startHealthServer } from './health.js';
 import type { Logger } from './log.js';
@@ -190,7 +191,13 @@ export async function startApp(deps: AppDeps): Promise<App> {
   try {
     desk =
       config.desk && deskAuth
-        ? await startDesk(config.desk, { newsroom, auth: deskAuth, logger, publicUrl: config.desk.publicUrl })
+        ? await startDesk(config.desk, {
+            newsroom,
+            auth: deskAuth,
+            logger,
+            publicUrl: config.desk.publicUrl,
+            lastSendRate: async () => sendRateOf(await delivery.lastRun()),
+          })
         : undefined;
     for (const adapter of adapters) await adapter.start();
   } catch (e) {

@@ -128,7 +128,7 @@ export class RunTally {
   /** The record kept in the store. */
   toRun(): DeliveryRun {
     const finishedAt = new Date(this.startedAt.getTime() + Math.round(this.seconds * 1000));
-    return {
+    const run: DeliveryRun = {
       id: this.id,
       startedAt: this.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -139,5 +139,18 @@ export class RunTally {
       paused: this.paused,
       byPlatform: structuredClone(this.#byPlatform),
     };
+    SEND_RATES.set(run, this.sendRate());
+    return run;
   }
+}
+
+/**
+ * The send rate of each run record this process made, by record: kept beside the record, not in
+ * it, until the store's run records carry it (so it is known for runs of this process only).
+ */
+const SEND_RATES = new WeakMap<DeliveryRun, SendRate>();
+
+/** The send rate of a run record made by {@link RunTally.toRun} in this process, if it is one. */
+export function sendRateOf(run: DeliveryRun | undefined): SendRate | undefined {
+  return run === undefined ? undefined : SEND_RATES.get(run);
 }

@@ -92,7 +92,7 @@ export interface DeskServerOptions {
   /** @defaultValue {@link DEFAULT_LIMITER} */
   readonly limiter?: FailureLimiterOptions;
   /** The newest run's send rate, when the delivery engine kept one. */
-  readonly lastSendRate?: () => SendRate | undefined;
+  readonly lastSendRate?: () => Promise<SendRate | undefined>;
 }
 
 type Env = { Variables: { session: DeskSession; sessionId: string } };
@@ -409,7 +409,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
       )
       .sort((a, b) => a.key.localeCompare(b.key));
     const runs = [...(await newsroom.store.recentRuns(RUNS_SHOWN))].reverse();
-    const lastRate = options.lastSendRate?.();
+    const lastRate = await options.lastSendRate?.();
     return htmlResponse(
       c,
       deliveriesPage({
