@@ -222,6 +222,25 @@ describe('the desk in a browser', () => {
     );
     expect(await page.getByLabel('Headline').inputValue()).toBe('A headline to keep');
     expect(await page.getByLabel('Body').getAttribute('aria-invalid')).toBe('true');
+    // The first field with a problem has the focus.
+    expect(await page.evaluate('document.activeElement.id')).toBe('body');
+    await context.close();
+  });
+
+  it('keeps unsaved text in the tab and offers it back; once published it is forgotten', async () => {
+    const { context, page } = await signedIn();
+    await page.goto(`${desk}/write`);
+    await page.getByLabel('Headline').fill('Typed but never sent');
+    await page.getByLabel('Body').fill('The connection dropped.');
+    await page.goto(`${desk}/`);
+    await page.goto(`${desk}/write`);
+    await page.getByRole('button', { name: 'Restore it' }).click();
+    expect(await page.getByLabel('Headline').inputValue()).toBe('Typed but never sent');
+    expect(await page.getByLabel('Body').inputValue()).toBe('The connection dropped.');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.waitForURL(/published=\d+/);
+    await page.goto(`${desk}/write`);
+    expect(await page.locator('#draft-restore').isVisible()).toBe(false);
     await context.close();
   });
 

@@ -253,6 +253,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     status: 200 | 404 | 422 | 500,
     editing?: Item,
     notice?: { text: string; tone: 'ok' | 'error' },
+    fresh = false,
   ) => {
     const session = c.get('session');
     const preview = await previewDraft(newsroom, draftOf(values), {
@@ -270,6 +271,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
         preview,
         ...(editing && { editing }),
         ...(notice && { notice }),
+        fresh,
       }),
       status,
     );
@@ -289,6 +291,14 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
       raw === undefined || raw === '' ? undefined : parseDate(raw, now, newsroom.settings.timezone);
     const date = parsed?.ok ? parsed.value : today();
     const notices: { text: string; tone: 'ok' | 'error' }[] = [];
+    const published = c.req.query('published');
+    const savedId = c.req.query('saved');
+    const savedForm =
+      published !== undefined && ITEM_ID.test(published)
+        ? '/items'
+        : savedId !== undefined && ITEM_ID.test(savedId)
+          ? `/items/${savedId}`
+          : undefined;
     if (parsed && !parsed.ok) notices.push({ text: `${parsed.error} Showing today.`, tone: 'error' });
     for (const [param, verb] of [
       ['published', 'Published'],
@@ -310,11 +320,12 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
         briefing,
         latest,
         ...(notices[0] && { notice: notices[0] }),
+        ...(savedForm && { savedForm }),
       }),
     );
   });
 
-  app.get('/write', (c) => formPage(c, blankValues(newsroom.topics), [], 200));
+  app.get('/write', (c) => formPage(c, blankValues(newsroom.topics), [], 200, undefined, undefined, true));
 
   app.post('/items', async (c) => {
     const values = formValues(await c.req.parseBody());
@@ -332,7 +343,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     const id = itemId(c);
     const item = id === undefined ? undefined : await newsroom.store.getItem(id);
     if (!item) return noItem(c, c.req.param('id'));
-    return formPage(c, valuesOf(item), [], 200, item);
+    return formPage(c, valuesOf(item), [], 200, item, undefined, true);
   });
 
   app.post('/items/:id', async (c) => {

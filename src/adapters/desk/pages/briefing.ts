@@ -17,6 +17,8 @@ export interface BriefingParts {
   /** The newest day with items, for a hint when this one has none. */
   readonly latest: LocalDate | undefined;
   readonly notice?: { readonly text: string; readonly tone: 'ok' | 'error' };
+  /** The form whose save brought the editor here (`/items`, `/items/12`): its kept draft is done with. */
+  readonly savedForm?: string;
 }
 
 /**
@@ -40,7 +42,8 @@ export function briefingPage(parts: BriefingParts): SafeHtml {
     session: parts.session,
     section: 'briefing',
     ...(parts.notice && { notice: parts.notice }),
-    body: html`<section class="card">
+    scripts: ['desk.js'],
+    body: html`${parts.savedForm ? html`<span id="saved-form" data-form="${parts.savedForm}" hidden></span>` : ''}<section class="card">
       <div class="heading-row"><h1>${heading}</h1><a class="button primary" href="/write">Write an item</a></div>
       ${dayNav}
       ${

@@ -64,6 +64,13 @@ function field(
 const aria = (describedBy: string, invalid: boolean) =>
   html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${invalid ? html` aria-invalid="true"` : ''}`;
 
+/** The first field with a problem takes the focus when the page opens, so the editor lands on it. */
+function focusFirst(problems: readonly DraftProblem[], name: DraftField): SafeHtml {
+  const order: readonly DraftField[] = ['topic', 'headline', 'body', 'sourceName', 'sourceUrl'];
+  const first = order.find((f) => problems.some((p) => p.field === f));
+  return first === name ? html` autofocus` : html``;
+}
+
 /** What the write and edit pages show. */
 export interface ItemFormParts {
   readonly session: DeskSession;
@@ -74,6 +81,8 @@ export interface ItemFormParts {
   /** The item being edited; absent when writing a new one. */
   readonly editing?: Item;
   readonly notice?: { readonly text: string; readonly tone: 'ok' | 'error' };
+  /** The form as stored (not a refused one sent back): the page may offer to restore an unsaved draft. */
+  readonly fresh?: boolean;
 }
 
 /** The write form (Publish) or the edit form (Save, Delete), with the live previews beside it. */
@@ -94,11 +103,18 @@ export function itemFormPage(parts: ItemFormParts): SafeHtml {
       <section class="card form-card">
         <h1>${title}</h1>
         ${summary}
-        <form id="item-form" method="post" action="${editing ? `/items/${editing.id}` : '/items'}" data-preview="/preview${editing ? `?id=${editing.id}` : ''}" novalidate>
+        <div id="draft-restore" class="notice notice-error" role="status" hidden>
+          <p>This tab has text you typed here that was not saved.</p>
+          <div class="actions"><button type="button" id="draft-restore-yes">Restore it</button><button type="button" id="draft-restore-no">Discard it</button></div>
+        </div>
+        <form id="item-form" method="post" action="${editing ? `/items/${editing.id}` : '/items'}" data-preview="/preview${editing ? `?id=${editing.id}` : ''}" data-fresh="${parts.fresh ? 'true' : 'false'}" novalidate>
           ${field(
             'topic',
             'Topic',
-            (d, invalid) => html`<select id="topic" name="topic"${aria(d, invalid)}>
+            (
+              d,
+              invalid,
+            ) => html`<select id="topic" name="topic"${aria(d, invalid)}${focusFirst(problems, 'topic')}>
               ${parts.topics.topics.map(
                 (t) =>
                   html`<option value="${t.slug}"${parts.topics.resolve(values.topic)?.slug === t.slug ? html` selected` : ''}>${t.emoji} ${t.title}</option>`,
@@ -111,7 +127,7 @@ export function itemFormPage(parts: ItemFormParts): SafeHtml {
             'headline',
             'Headline',
             (d, invalid) =>
-              html`<input id="headline" name="headline" type="text" value="${values.headline}" autocomplete="off"${aria(d, invalid)}>`,
+              html`<input id="headline" name="headline" type="text" value="${values.headline}" autocomplete="off"${aria(d, invalid)}${focusFirst(problems, 'headline')}>`,
             problems,
             preview.counts.headline,
           )}
@@ -119,7 +135,7 @@ export function itemFormPage(parts: ItemFormParts): SafeHtml {
             'body',
             'Body',
             (d, invalid) =>
-              html`<textarea id="body" name="body" rows="10"${aria(d, invalid)}>${values.body}</textarea>`,
+              html`<textarea id="body" name="body" rows="10"${aria(d, invalid)}${focusFirst(problems, 'body')}>${values.body}</textarea>`,
             problems,
             preview.counts.body,
             'Plain text; an empty line starts a new paragraph.',
@@ -129,7 +145,7 @@ export function itemFormPage(parts: ItemFormParts): SafeHtml {
               'sourceName',
               'Source',
               (d, invalid) =>
-                html`<input id="sourceName" name="sourceName" type="text" value="${values.sourceName}" autocomplete="off"${aria(d, invalid)}>`,
+                html`<input id="sourceName" name="sourceName" type="text" value="${values.sourceName}" autocomplete="off"${aria(d, invalid)}${focusFirst(problems, 'sourceName')}>`,
               problems,
               preview.counts.sourceName,
             )}
@@ -137,7 +153,7 @@ export function itemFormPage(parts: ItemFormParts): SafeHtml {
               'sourceUrl',
               'Source URL',
               (d, invalid) =>
-                html`<input id="sourceUrl" name="sourceUrl" type="url" inputmode="url" value="${values.sourceUrl}" autocomplete="off" placeholder="https://"${aria(d, invalid)}>`,
+                html`<input id="sourceUrl" name="sourceUrl" type="url" inputmode="url" value="${values.sourceUrl}" autocomplete="off" placeholder="https://"${aria(d, invalid)}${focusFirst(problems, 'sourceUrl')}>`,
               problems,
             )}
           </div>

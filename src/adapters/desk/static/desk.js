@@ -43,3 +43,39 @@ if (form instanceof HTMLFormElement && preview) {
     refresh();
   });
 }
+
+// What is typed is kept in this tab's session storage until the server confirms the save, so text
+// survives a request that never reached the desk (the network, a closed laptop). A fresh form
+// offers to restore it; the page a save lands on says which form's draft to forget.
+const DRAFT_PREFIX = 'briefcast-draft:';
+const saved = document.getElementById('saved-form');
+if (saved?.dataset.form) sessionStorage.removeItem(DRAFT_PREFIX + saved.dataset.form);
+
+if (form instanceof HTMLFormElement) {
+  const key = DRAFT_PREFIX + form.getAttribute('action');
+  const valuesOf = () => Object.fromEntries(new FormData(form));
+  const offer = document.getElementById('draft-restore');
+  let draft;
+  try {
+    draft = JSON.parse(sessionStorage.getItem(key) || 'null');
+  } catch {
+    draft = null;
+  }
+  const differs = draft && JSON.stringify(draft) !== JSON.stringify(valuesOf());
+  if (offer && form.dataset.fresh === 'true' && differs) {
+    offer.hidden = false;
+    document.getElementById('draft-restore-yes')?.addEventListener('click', () => {
+      for (const [name, value] of Object.entries(draft)) {
+        const field = form.elements.namedItem(name);
+        if (field && 'value' in field) field.value = String(value);
+      }
+      offer.hidden = true;
+      form.dispatchEvent(new Event('change'));
+    });
+    document.getElementById('draft-restore-no')?.addEventListener('click', () => {
+      sessionStorage.removeItem(key);
+      offer.hidden = true;
+    });
+  }
+  form.addEventListener('input', () => sessionStorage.setItem(key, JSON.stringify(valuesOf())));
+}
