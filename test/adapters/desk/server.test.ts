@@ -332,6 +332,22 @@ describe('the desk over HTTP', () => {
     );
   });
 
+  it('shows any day’s briefing, and says so when a date is not one', async () => {
+    desk = await startDesk();
+    const cookie = await desk.signIn();
+    const day = await (await desk.request('/?date=2022-01-11', { cookie })).text();
+    expect(day).toContain('Today’s briefing — Tue 11 Jan 2022');
+    const empty = await (await desk.request('/?date=2021-12-01', { cookie })).text();
+    expect(empty).toContain('Nothing was published on Wed 1 Dec 2021.');
+    expect(empty).toContain('href="/?date=2022-01-11"');
+    for (const bad of ['2022-02-30', '<script>', 'tomorrow']) {
+      const page = await (await desk.request(`/?date=${encodeURIComponent(bad)}`, { cookie })).text();
+      expect(page, bad).toContain('is not a date; use YYYY-MM-DD');
+      expect(page, bad).toContain('Showing today.');
+      expect(page, bad).not.toContain('<script>');
+    }
+  });
+
   it('searches headlines and bodies, Chinese too', async () => {
     desk = await startDesk();
     const cookie = await desk.signIn();
