@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { startApp } from '../../../src/app.js';
@@ -45,6 +47,25 @@ describe('the desk in the app', () => {
     } finally {
       input.end();
       await app.stop();
+    }
+  });
+
+  it('stops the start with a line naming DESK_PORT when the port is taken', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      await expect(
+        startApp({
+          config: loadConfig({ DESK_PORT: String(port) }),
+          logger: silentLogger,
+          store: new MemoryStore(),
+          input: new PassThrough(),
+          output: new PassThrough(),
+        }),
+      ).rejects.toThrow(new RegExp(`^DESK_PORT ${port} cannot be used`));
+    } finally {
+      taken.close();
     }
   });
 });
