@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../src/log.js';
 import { DEFAULT_SHARDS, StoreLayout } from '../src/store/layout.js';
 import { LowdbStore } from '../src/store/lowdb.js';
-import { writeLayout } from '../src/store/migrate.js';
+import { writeLayout } from '../src/store/write-layout.js';
 import {
   SCALE_ITEMS,
   SCALE_NOW,
@@ -209,11 +209,11 @@ async function killDrill(file: string, recordedFile: string) {
   const reopenMs = performance.now() - reopenStart;
   let lost = 0;
   for (const [key, date] of recorded) {
-    if ((await store.getSubscription(key))?.lastDigestDate !== date) lost++;
+    if ((await store.getSubscription(key))?.delivery.lastDigestDate !== date) lost++;
   }
   // A delivered subscription's cursor is the run's instant; the data set's cursors are all older.
   const runAt = SCALE_NOW.toISOString();
-  const done = (await store.listSubscriptions()).filter((s) => s.cursor === runAt).length;
+  const done = store.allSubscriptions().filter((s) => s.delivery.cursor === runAt).length;
   await store.close();
   return { recorded: recorded.length, lost, done, reopenMs, killedMidRun };
 }

@@ -3,7 +3,6 @@ import { commands } from '../commands/index.js';
 import type { Adapter } from './adapters/adapter.js';
 import { ConsoleAdapter } from './adapters/console/console.js';
 import { DeskAuth } from './adapters/desk/auth.js';
-import { MemoryDeskSessions } from './adapters/desk/memory-sessions.js';
 import { type DeskServer, type DeskServerOptions, startDeskServer } from './adapters/desk/server.js';
 import { type Config, isConsoleMode } from './config.js';
 import type { Platform, UserRef } from './core/chat.js';
@@ -14,7 +13,6 @@ import { Newsroom } from './core/newsroom.js';
 import type { Store } from './core/store.js';
 import { DeliveryEngine, type DeliveryEngineOptions, type DeliveryLanes } from './delivery/engine.js';
 import { createGates, type DeliveryGates, deliveryConcurrency } from './delivery/gates.js';
-import { sendRateOf } from './delivery/run-record.js';
 import { Scheduler } from './delivery/scheduler.js';
 import { type HealthServer, startHealthServer } from './health.js';
 import type { Logger } from './log.js';
@@ -31,7 +29,7 @@ export interface AppDeps {
   /** The console's streams (defaults: stdin and stdout). */
   readonly input?: Readable;
   readonly output?: Writable;
-  /** Where the desk keeps sign-in links and sessions; defaults to this process's memory. */
+  /** Where the desk keeps sign-in links and sessions; defaults to the store. */
   readonly deskSessions?: DeskSessions;
   /** Delivery tuning (retry policy, timeouts); defaults suit production. */
   readonly delivery?: Partial<Pick<DeliveryEngineOptions, 'retry' | 'progressIntervalMs' | 'stopTimeoutMs'>>;
@@ -113,7 +111,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   // The desk's sign-in links are minted by `/desk`, so they exist before the dispatcher.
   const deskAuth = config.desk
     ? new DeskAuth({
-        sessions: deps.deskSessions ?? new MemoryDeskSessions(),
+        sessions: deps.deskSessions ?? store,
         publicUrl: config.desk.publicUrl,
         isEditor,
       })
@@ -196,7 +194,6 @@ export async function startApp(deps: AppDeps): Promise<App> {
             auth: deskAuth,
             logger,
             publicUrl: config.desk.publicUrl,
-            lastSendRate: async () => sendRateOf(await delivery.lastRun()),
           })
         : undefined;
     for (const adapter of adapters) await adapter.start();

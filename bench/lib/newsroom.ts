@@ -56,7 +56,6 @@ export function benchSubscription(chat: ChatRef, chatKind: ChatKind): Subscripti
     createdAt: at,
     updatedAt: at,
     startDate: '2021-12-01',
-    stats: { sent: 0, failed: 0 },
   };
 }
 

@@ -11,8 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Clock } from '../../src/core/clock.js';
 import { Newsroom } from '../../src/core/newsroom.js';
 import type { ChatSender } from '../../src/core/sender.js';
-import type { Store } from '../../src/core/store.js';
-import type { Subscription } from '../../src/core/subscription.js';
+import type { DeliveryOutcome, Store } from '../../src/core/store.js';
 import { DeliveryEngine, type DeliveryEngineOptions } from '../../src/delivery/engine.js';
 import { deliveryConcurrency } from '../../src/delivery/gates.js';
 import { TelegramGate } from '../../src/delivery/telegram-gate.js';
@@ -154,9 +153,10 @@ async function measure(file: string): Promise<ScaleResult> {
  * written to `fd` once the store call has resolved — what the process "knew was recorded".
  */
 function recording(store: LowdbStore, fd: number): Store {
-  const finishDelivery = async (key: string, owner: string, changes: Partial<Subscription>) => {
-    const ok = await store.finishDelivery(key, owner, changes);
-    if (ok && changes.lastDigestDate !== undefined) writeSync(fd, `${key}\t${changes.lastDigestDate}\n`);
+  const finishDelivery = async (key: string, owner: string, outcome: DeliveryOutcome) => {
+    const ok = await store.finishDelivery(key, owner, outcome);
+    if (ok && (outcome.kind === 'sent' || outcome.kind === 'empty'))
+      writeSync(fd, `${key}\t${outcome.date}\n`);
     return ok;
   };
   return new Proxy(store, {

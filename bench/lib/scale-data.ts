@@ -7,7 +7,7 @@ import type { ChatKind, ChatRef } from '../../src/core/chat.js';
 import { chatKey } from '../../src/core/chat.js';
 import type { Item } from '../../src/core/items.js';
 import type { DeliveryRun } from '../../src/core/store.js';
-import type { Subscription } from '../../src/core/subscription.js';
+import type { SubscriptionRecord } from '../../src/core/subscription.js';
 import { localDate, shiftDate } from '../../src/core/time.js';
 
 /** How much data: the figures of issue 6, part 4. */
@@ -188,7 +188,7 @@ export function* scaleItems(count = SCALE_ITEMS, seed = SCALE_SEED): Generator<I
 export function* scaleSubscriptions(
   count = SCALE_SUBSCRIPTIONS,
   seed = SCALE_SEED + 1,
-): Generator<Subscription> {
+): Generator<SubscriptionRecord> {
   const random = prng(seed);
   // Formatting a zoned date is slow; there are only a few zones.
   const yesterdays = new Map(ZONES.map(([zone]) => [zone, shiftDate(localDate(SCALE_NOW, zone), -1)]));
@@ -208,21 +208,27 @@ export function* scaleSubscriptions(
     const lastRun = new Date(SCALE_NOW.getTime() - DAY_MS - (6 * 60 - hh * 60 - mm) * 60 * 1000);
     const sent = Math.floor(random() * 500);
     yield {
-      key: chatKey(chat),
-      chat,
-      chatKind,
-      ...(group && { chatTitle: `区块链 news group ${n}` }),
-      topics: pick(random, TOPIC_CHOICES),
-      time,
-      timezone,
-      status: 'active',
-      createdBy: { platform: 'telegram', id: String(200_000_000 + n), name: `Reader ${n}` },
-      createdAt: created.toISOString(),
-      updatedAt: created.toISOString(),
-      cursor: lastRun.toISOString(),
-      startDate: created.toISOString().slice(0, 10),
-      lastDigestDate: yesterdays.get(timezone)!,
-      stats: { sent, failed: Math.floor(random() * 3), lastSentAt: lastRun.toISOString() },
+      settings: {
+        key: chatKey(chat),
+        chat,
+        chatKind,
+        ...(group && { chatTitle: `区块链 news group ${n}` }),
+        topics: pick(random, TOPIC_CHOICES),
+        time,
+        timezone,
+        status: 'active',
+        createdBy: { platform: 'telegram', id: String(200_000_000 + n), name: `Reader ${n}` },
+        createdAt: created.toISOString(),
+        updatedAt: created.toISOString(),
+        startDate: created.toISOString().slice(0, 10),
+      },
+      delivery: {
+        cursor: lastRun.toISOString(),
+        lastDigestDate: yesterdays.get(timezone)!,
+        sent,
+        failed: Math.floor(random() * 3),
+        lastSentAt: lastRun.toISOString(),
+      },
     };
   }
 }

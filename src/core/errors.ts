@@ -16,8 +16,3 @@ export class UsageError extends Error {
     super(message);
   }
 }
-
-/** A refusal because the caller may not run a command here (not an editor, not a chat admin). */
-export class PermissionError extends Error {
-  override readonly name = 'PermissionError';
-}

@@ -1,5 +1,5 @@
 import { Briefings } from './briefing.js';
-import { type ChatKind, type ChatRef, chatKey, PLATFORMS, type UserRef } from './chat.js';
+import { type ChatId, type ChatKind, type ChatRef, chatKey, PLATFORMS, type UserRef } from './chat.js';
 import type { Clock } from './clock.js';
 import type { Command } from './command.js';
 import { Digests } from './digest.js';
@@ -8,7 +8,14 @@ import { UsageError } from './errors.js';
 import { checkDraft, type DraftProblem, type Item, type ItemDraft } from './items.js';
 import { ok, type Result } from './result.js';
 import type { Store } from './store.js';
-import { firstDeliveryDate, nextDelivery, type Subscription } from './subscription.js';
+import {
+  firstDeliveryDate,
+  NO_DELIVERY,
+  nextDelivery,
+  type Subscription,
+  type SubscriptionRecord,
+  scheduleOf,
+} from './subscription.js';
 import { describeDate, describeInstant, type LocalDate, localDate } from './time.js';
 import type { Topic, TopicCatalog } from './topics.js';
 import { Views } from './views.js';
@@ -87,7 +94,7 @@ export class Newsroom {
           text: `Topics: ${this.topics.topics.map((t) => `${t.emoji} ${t.slug}`).join(', ')}.`,
         },
         sub
-          ? this.views.subscriptionFields(sub, nextDelivery(sub, now))
+          ? this.#subscriptionFields(sub, now)
           : {
               type: 'paragraph',
               text: `This chat has no subscription. /subscribe sends a digest every day at ${this.settings.defaultDeliveryTime} (${this.settings.timezone}).`,
@@ -146,10 +153,19 @@ export class Newsroom {
     };
   }
 
-  /** Subscribes the chat, or changes its subscription; the reply states the next delivery. */
+  /** A subscription's settings, counters and next delivery. */
+  #subscriptionFields(record: SubscriptionRecord, now: Date) {
+    return this.views.subscriptionFields(record, nextDelivery(scheduleOf(record), now));
+  }
+
+  /**
+   * Subscribes the chat, or changes its subscription; the reply states the next delivery. Only the
+   * settings are written: the delivery record (cursor, counters, a delivery under way) stays.
+   */
   async subscribe(info: ChatInfo, by: UserRef, change: SubscriptionChange, now: Date): Promise<Doc> {
     const key = chatKey(info.chat);
-    const existing = await this.store.getSubscription(key);
+    const record = await this.store.getSubscription(key);
+    const existing = record?.settings;
     const at = now.toISOString();
     const time = change.time ?? existing?.time ?? this.settings.defaultDeliveryTime;
     const timezone = change.timezone ?? existing?.timezone ?? this.settings.timezone;
@@ -168,11 +184,12 @@ export class Newsroom {
       createdAt: at,
       updatedAt: at,
       startDate: firstDeliveryDate(time, timezone, now),
-      stats: { sent: 0, failed: 0 },
     };
     const { pausedReason: _cleared, ...rest } = base;
     const sub: Subscription = {
       ...rest,
+      // The chat as the command names it now (a Discord channel's server included).
+      chat: info.chat,
       chatKind: info.kind,
       ...(info.title !== undefined && { chatTitle: info.title }),
       topics,
@@ -183,7 +200,7 @@ export class Newsroom {
       startDate: moved ? firstDeliveryDate(time, timezone, now) : base.startDate,
     };
     await this.store.saveSubscription(sub);
-    const next = nextDelivery(sub, now);
+    const saved: SubscriptionRecord = { settings: sub, delivery: record?.delivery ?? NO_DELIVERY };
     const headline = !existing
       ? 'Subscribed. This chat will get a digest every day.'
       : resumed
@@ -192,7 +209,7 @@ export class Newsroom {
     return {
       title: headline,
       blocks: [
-        this.views.subscriptionFields(sub, next),
+        this.#subscriptionFields(saved, now),
         {
           type: 'paragraph',
           text: 'Change it with /subscribe [topics…] [HH:MM] [timezone]; stop it with /unsubscribe.',
@@ -211,32 +228,38 @@ export class Newsroom {
   }
 
   /**
-   * Pauses the chat's subscription because the platform says the bot cannot reach it (blocked,
-   * removed, channel deleted). Returns `false` when the chat has none or it is already paused.
+   * Pauses every subscription of the chat (each forum topic's too) because the platform says the
+   * bot cannot reach it (blocked, removed). Returns the keys of those it paused (not those already
+   * paused).
    */
-  async pauseSubscription(chat: ChatRef, reason: string, now: Date): Promise<boolean> {
-    const sub = await this.store.getSubscription(chatKey(chat));
-    if (!sub || sub.status === 'paused') return false;
-    await this.store.saveSubscription({
-      ...sub,
-      status: 'paused',
-      pausedReason: reason,
-      updatedAt: now.toISOString(),
-    });
-    return true;
+  async pauseChat(chat: ChatId, reason: string, now: Date): Promise<string[]> {
+    return this.#pause(await this.store.chatSubscriptions(chat), reason, now);
   }
 
   /**
-   * Moves a subscription to a chat's new id (a Telegram group upgraded to a supergroup), keeping
-   * everything else. Returns `false` when the old chat has none.
+   * Pauses every subscription of the chats in a Discord server the bot was removed from (or that was
+   * deleted). Returns the keys of those it paused.
    */
-  async moveSubscription(from: ChatRef, to: ChatRef, now: Date): Promise<boolean> {
-    const sub = await this.store.getSubscription(chatKey(from));
-    if (!sub) return false;
-    const { claim: _claim, ...rest } = sub;
-    await this.store.saveSubscription({ ...rest, key: chatKey(to), chat: to, updatedAt: now.toISOString() });
-    await this.store.deleteSubscription(sub.key);
-    return true;
+  async pauseGuild(guild: string, reason: string, now: Date): Promise<string[]> {
+    return this.#pause(await this.store.guildSubscriptions(guild), reason, now);
+  }
+
+  async #pause(records: readonly SubscriptionRecord[], reason: string, now: Date): Promise<string[]> {
+    const paused: string[] = [];
+    for (const { settings } of records) {
+      if (await this.store.pauseSubscription(settings.key, reason, now.toISOString()))
+        paused.push(settings.key);
+    }
+    return paused;
+  }
+
+  /**
+   * Moves a chat's subscriptions to its new id (a Telegram group upgraded to a supergroup), with
+   * the store's one rule: where the new chat has its own subscription, that one is kept. Returns
+   * whether the old chat had any.
+   */
+  async moveSubscription(from: ChatId, to: ChatId, now: Date): Promise<boolean> {
+    return (await this.store.moveChat(from, to, now.toISOString())).length > 0;
   }
 
   /** The chat's subscription and its next delivery, or how to subscribe. */
@@ -249,7 +272,7 @@ export class Newsroom {
     }
     return {
       title: 'This chat’s subscription',
-      blocks: [this.views.subscriptionFields(sub, nextDelivery(sub, now))],
+      blocks: [this.#subscriptionFields(sub, now)],
     };
   }
 
@@ -319,15 +342,16 @@ export class Newsroom {
 
   /** The digest this chat would get now, without moving its cursor (all topics when not subscribed). */
   async digestPreview(chat: ChatRef, now: Date): Promise<Doc> {
-    const sub = await this.store.getSubscription(chatKey(chat));
+    const record = await this.store.getSubscription(chatKey(chat));
+    const cursor = record?.delivery.cursor;
     const digest = await this.digests.select(
-      { topics: sub?.topics ?? [], ...(sub?.cursor !== undefined && { cursor: sub.cursor }) },
+      { topics: record?.settings.topics ?? [], ...(cursor !== undefined && { cursor }) },
       now,
     );
     if (!digest) {
       return textDoc(
-        sub?.cursor
-          ? `Nothing new since the last digest (${describeInstant(new Date(sub.cursor), sub.timezone)}), so a digest now would not be sent.`
+        record && cursor
+          ? `Nothing new since the last digest (${describeInstant(new Date(cursor), record.settings.timezone)}), so a digest now would not be sent.`
           : 'Nothing has been published yet, so a digest now would not be sent.',
       );
     }
@@ -337,14 +361,15 @@ export class Newsroom {
 
   /** Subscriptions by platform and status, items by topic, the last delivery runs (newest first). */
   async stats(): Promise<Doc> {
-    const subs = await this.store.listSubscriptions();
+    const counts = await this.store.subscriptionCounts();
     const topicStats = await this.store.topicStats();
     const runs = [...(await this.store.recentRuns(STATS_RUNS))].reverse();
+    let total = 0;
     const subEntries = PLATFORMS.flatMap((platform) => {
-      const mine = subs.filter((s) => s.chat.platform === platform);
-      if (mine.length === 0) return [];
-      const active = mine.filter((s) => s.status === 'active').length;
-      return [[platform, `${active} active, ${mine.length - active} paused`] as [string, string]];
+      const c = counts[platform];
+      if (!c || c.active + c.paused === 0) return [];
+      total += c.active + c.paused;
+      return [[platform, `${c.active} active, ${c.paused} paused`] as [string, string]];
     });
     const runEntries = runs.map(
       (run) =>
@@ -353,7 +378,7 @@ export class Newsroom {
     return {
       title: 'Briefcast stats',
       blocks: [
-        { type: 'paragraph', text: `Subscriptions: ${subs.length}` },
+        { type: 'paragraph', text: `Subscriptions: ${total}` },
         ...(subEntries.length > 0 ? [{ type: 'fields', entries: subEntries } as const] : []),
         {
           type: 'paragraph',

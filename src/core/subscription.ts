@@ -1,7 +1,12 @@
 import type { ChatKind, ChatRef, UserRef } from './chat.js';
 import { type LocalDate, type LocalTime, localDate, localTime, shiftDate, zonedInstant } from './time.js';
 
-/** A chat's standing order for the daily digest. */
+/**
+ * A chat's standing order for the daily digest: the settings its admins choose with `/subscribe`
+ * (and the pause the platform forces on it). What changes on every send lives apart, in its
+ * {@link DeliveryState}, so that recording an outcome never rewrites the settings and a `/subscribe`
+ * never rewrites the delivery state.
+ */
 export interface Subscription {
   /** {@link chatKey} of `chat`. */
   readonly key: string;
@@ -21,20 +26,45 @@ export interface Subscription {
   /** UTC instants, ISO 8601. */
   readonly createdAt: string;
   readonly updatedAt: string;
-  /** Items published up to this instant were delivered (ISO); absent before the first digest. */
-  readonly cursor?: string;
   /** The first local date on which a digest may go out (a subscription made after its time starts tomorrow). */
   readonly startDate: LocalDate;
+}
+
+/**
+ * A subscription's delivery record: where its digests got to, the claim of the delivery under way,
+ * and its counters. Written by delivery only, apart from the {@link Subscription} settings.
+ */
+export interface DeliveryState {
+  /** Items published up to this instant were delivered (ISO); absent before the first digest. */
+  readonly cursor?: string;
   /** The local date of the last completed delivery (sent, or nothing to send). */
   readonly lastDigestDate?: LocalDate;
   /** Set while a delivery is under way; see {@link DeliveryClaim}. */
   readonly claim?: DeliveryClaim;
-  /** Set when a multi-part digest went out only in part; `undefined` in a change clears it. */
-  readonly progress?: DeliveryProgress | undefined;
-  readonly stats: DeliveryStats;
+  /** Set when a multi-part digest went out only in part. */
+  readonly progress?: DeliveryProgress;
+  /** Digests sent. */
+  readonly sent: number;
+  /** Deliveries given up (each retried later). */
+  readonly failed: number;
+  /** When the last digest was sent (ISO). */
+  readonly lastSentAt?: string;
+  /** Why the last delivery failed or paused the subscription. */
+  readonly lastError?: string;
+  /** After a failed delivery: not claimed again before this instant (ISO), so a run does not retry it at once. */
+  readonly retryAt?: string;
 }
 
-/** "This digest is being delivered": who is sending it and until when that holds. */
+/** The delivery record of a subscription that has had no delivery yet. */
+export const NO_DELIVERY: DeliveryState = { sent: 0, failed: 0 };
+
+/** A subscription as a store holds it: its settings and its delivery record. */
+export interface SubscriptionRecord {
+  readonly settings: Subscription;
+  readonly delivery: DeliveryState;
+}
+
+/** "This digest is being delivered": who is sending it and until when that holds (a lease). */
 export interface DeliveryClaim {
   readonly date: LocalDate;
   /** The process (or worker) that claimed it. */
@@ -56,12 +86,14 @@ export interface DeliveryProgress {
   readonly partsSent: number;
 }
 
-/** Per-subscription delivery history counters. */
-export interface DeliveryStats {
-  readonly sent: number;
-  readonly failed: number;
-  readonly lastSentAt?: string;
-  readonly lastError?: string;
+/** What decides when a subscription is due: its schedule settings and the date of its last digest. */
+export type Schedule = Pick<Subscription, 'status' | 'time' | 'timezone' | 'startDate'> & {
+  readonly lastDigestDate?: LocalDate | undefined;
+};
+
+/** The {@link Schedule} of a stored subscription. */
+export function scheduleOf(record: SubscriptionRecord): Schedule {
+  return { ...record.settings, lastDigestDate: record.delivery.lastDigestDate };
 }
 
 /** The first local date a subscription at `time` in `timezone` made at `now` can receive a digest: today until `time` has passed (made at 08:00 for 08:00 still counts), else tomorrow. */
@@ -75,7 +107,7 @@ export function firstDeliveryDate(time: LocalTime, timezone: string, now: Date):
  * past `HH:MM`, and it has had no digest for this local date. Comparing "at or past" rather than
  * "equal" covers missed ticks, downtime and DST gaps; the date check covers folds and restarts.
  */
-export function isDue(sub: Subscription, now: Date): LocalDate | undefined {
+export function isDue(sub: Schedule, now: Date): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
   return isDueAt(sub, localNow(now, sub.timezone));
 }
@@ -95,7 +127,7 @@ export function localNow(now: Date, timezone: string): LocalNow {
  * {@link isDue} with the subscription's local date and time already known: a delivery run computes
  * them once per time zone rather than once per subscription (formatting dominates at 100,000 chats).
  */
-export function isDueAt(sub: Subscription, local: LocalNow): LocalDate | undefined {
+export function isDueAt(sub: Schedule, local: LocalNow): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
   if (local.date < sub.startDate) return undefined;
   if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= local.date) return undefined;
@@ -103,7 +135,7 @@ export function isDueAt(sub: Subscription, local: LocalNow): LocalDate | undefin
 }
 
 /** The instant of the next delivery at or after `now` (now itself when it is due), or `undefined` when paused. */
-export function nextDelivery(sub: Subscription, now: Date): Date | undefined {
+export function nextDelivery(sub: Schedule, now: Date): Date | undefined {
   if (sub.status !== 'active') return undefined;
   if (isDue(sub, now)) return now;
   const today = localDate(now, sub.timezone);

@@ -4,7 +4,7 @@ import type { Briefing, TopicSection } from './briefing.js';
 import type { Digest } from './digest.js';
 import type { Block, Doc, ItemView } from './document.js';
 import type { Item } from './items.js';
-import type { Subscription } from './subscription.js';
+import type { SubscriptionRecord } from './subscription.js';
 import { describeDate, describeInstant } from './time.js';
 import type { TopicCatalog } from './topics.js';
 
@@ -90,8 +90,8 @@ export class Views {
     return { title: 'Your Briefcast digest', blocks };
   }
 
-  /** A subscription's settings as label/value pairs. */
-  subscriptionFields(sub: Subscription, next: Date | undefined): Block {
+  /** A subscription's settings and counters as label/value pairs. */
+  subscriptionFields({ settings: sub, delivery }: SubscriptionRecord, next: Date | undefined): Block {
     const entries: [string, string][] = [
       ['Topics', sub.topics.length === 0 ? 'all' : sub.topics.map((t) => this.topics.label(t)).join(', ')],
       ['Delivery', `${sub.time} ${sub.timezone}`],
@@ -100,10 +100,10 @@ export class Views {
         'Next digest',
         next ? describeInstant(next, sub.timezone) : 'none while paused (/subscribe resumes it)',
       ],
-      ['Digests sent', String(sub.stats.sent)],
+      ['Digests sent', String(delivery.sent)],
     ];
-    if (sub.stats.lastSentAt)
-      entries.push(['Last sent', describeInstant(new Date(sub.stats.lastSentAt), sub.timezone)]);
+    if (delivery.lastSentAt)
+      entries.push(['Last sent', describeInstant(new Date(delivery.lastSentAt), sub.timezone)]);
     return { type: 'fields', entries };
   }
 }

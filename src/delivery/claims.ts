@@ -1,24 +1,30 @@
-import { type ChatRef, chatKey } from '../core/chat.js';
-import type { SubscriptionStore } from '../core/store.js';
-import type { DeliveryProgress, Subscription } from '../core/subscription.js';
+import type { ChatId, Platform } from '../core/chat.js';
+import type { ClaimedDelivery, DueCutoff, SubscriptionStore } from '../core/store.js';
+import type { DeliveryProgress } from '../core/subscription.js';
 import type { LocalDate } from '../core/time.js';
 
 /** How long a claim holds before another worker may take the delivery over. */
 export const DEFAULT_CLAIM_LEASE_MS = 10 * 60 * 1000;
+/**
+ * A failed delivery is not claimed again until this long after the start of its run: not by that
+ * run's next pages (which would retry it at once), but by the next minute's tick. Half a minute, so
+ * the next tick is past it even when it starts a little early.
+ */
+export const RETRY_AFTER_FAILURE_MS = 30_000;
 
 /** What moving a claimed subscription to a chat's new id came to. */
 export type MoveResult =
-  /** Moved: the subscription (still claimed by us) under its new key. */
-  | { readonly kind: 'moved'; readonly sub: Subscription }
+  /** Moved: the delivery (still claimed by us) under its new key. */
+  | { readonly kind: 'moved'; readonly claimed: ClaimedDelivery }
   /** The new chat already had a subscription of its own; the old one was removed. */
   | { readonly kind: 'merged' }
   /** The claim was lost meanwhile (unsubscribed, or taken over); nothing was changed. */
   | { readonly kind: 'lost' };
 
 /**
- * The delivery bookkeeping on the store, for one worker (`owner`): claim a subscription before its
- * digest is sent, record the outcome after. Every record goes through the store's compare-and-set
- * operations, so nothing is recorded for a claim this worker no longer holds, and every record also
+ * The delivery bookkeeping on the store, for one worker (`owner`): claim due deliveries a page at a
+ * time, record each outcome after. Every record goes through the store's compare-and-set
+ * operations, so nothing is recorded for a claim this worker no longer holds, and every outcome also
  * releases the claim.
  */
 export class Claims {
@@ -29,10 +35,21 @@ export class Claims {
     private readonly leaseMs: number = DEFAULT_CLAIM_LEASE_MS,
   ) {}
 
-  /** Claims the delivery of `date`; `undefined` when it is no longer due or someone else holds it. */
-  take(key: string, date: LocalDate, now: Date): Promise<Subscription | undefined> {
-    const expiresAt = new Date(now.getTime() + this.leaseMs).toISOString();
-    return this.store.claimDelivery(key, { date, owner: this.owner, expiresAt }, now.toISOString());
+  /** Claims the next page of up to `limit` deliveries due under `cutoffs` on `platform`; empty when none is left. */
+  page(
+    cutoffs: readonly DueCutoff[],
+    platform: Platform,
+    limit: number,
+    now: Date,
+  ): Promise<readonly ClaimedDelivery[]> {
+    return this.store.claimDue({
+      cutoffs,
+      platforms: [platform],
+      owner: this.owner,
+      expiresAt: new Date(now.getTime() + this.leaseMs).toISOString(),
+      now: now.toISOString(),
+      limit,
+    });
   }
 
   /** Parts of a multi-part digest went out; a retry resumes after them. */
@@ -41,64 +58,45 @@ export class Claims {
   }
 
   /** The digest went out: the day is done and the cursor moves to the end of its window. */
-  sent(sub: Subscription, date: LocalDate, upTo: string, now: Date): Promise<boolean> {
-    return this.store.finishDelivery(sub.key, this.owner, {
-      lastDigestDate: date,
-      cursor: upTo,
-      progress: undefined,
-      stats: { ...sub.stats, sent: sub.stats.sent + 1, lastSentAt: now.toISOString() },
-    });
+  sent(key: string, date: LocalDate, upTo: string, now: Date): Promise<boolean> {
+    return this.store.finishDelivery(key, this.owner, { kind: 'sent', date, upTo, at: now.toISOString() });
   }
 
   /** Nothing new to send: the day is done without a message. */
-  empty(sub: Subscription, date: LocalDate, upTo: string): Promise<boolean> {
-    return this.store.finishDelivery(sub.key, this.owner, {
-      lastDigestDate: date,
-      cursor: upTo,
-      progress: undefined,
-    });
+  empty(key: string, date: LocalDate, upTo: string): Promise<boolean> {
+    return this.store.finishDelivery(key, this.owner, { kind: 'empty', date, upTo });
   }
 
   /** The chat cannot be reached: paused with the reason until someone runs /subscribe there. */
-  paused(sub: Subscription, reason: string, now: Date): Promise<boolean> {
-    return this.store.finishDelivery(sub.key, this.owner, {
-      status: 'paused',
-      pausedReason: reason,
-      updatedAt: now.toISOString(),
-      stats: { ...sub.stats, lastError: reason },
-    });
+  paused(key: string, reason: string, now: Date): Promise<boolean> {
+    return this.store.pauseSubscription(key, reason, now.toISOString(), this.owner);
   }
 
-  /** Gave up for this tick: the claim is released and the next tick tries again. */
-  failed(sub: Subscription, reason: string): Promise<boolean> {
-    return this.store.finishDelivery(sub.key, this.owner, {
-      stats: { ...sub.stats, failed: sub.stats.failed + 1, lastError: reason },
-    });
+  /** Gave up for this run: counted, and retried by the next tick ({@link RETRY_AFTER_FAILURE_MS} after `runStart`). */
+  failed(key: string, reason: string, runStart: Date): Promise<boolean> {
+    const retryAt = new Date(runStart.getTime() + RETRY_AFTER_FAILURE_MS).toISOString();
+    return this.store.finishDelivery(key, this.owner, { kind: 'failed', reason, retryAt });
   }
 
   /** Stopped before sending (shutdown): the claim is released, nothing else changes. */
-  release(sub: Subscription): Promise<boolean> {
-    return this.store.finishDelivery(sub.key, this.owner, {});
+  release(key: string): Promise<boolean> {
+    return this.store.finishDelivery(key, this.owner, { kind: 'released' });
   }
 
   /**
-   * The chat moved (a Telegram group became a supergroup): the subscription is saved under the new
-   * chat's key — keeping this worker's claim, so the delivery goes on there — and the old key is
-   * deleted. When the new chat already has a subscription, that one stays and the old one goes.
+   * The chat moved (a Telegram group became a supergroup): the store moves its subscriptions to the
+   * new chat ({@link SubscriptionStore.moveChat}: the new chat's own subscription, if any, wins),
+   * keeping this worker's claim, so the delivery goes on there.
    */
-  async move(sub: Subscription, to: ChatRef, now: Date): Promise<MoveResult> {
-    const current = await this.store.getSubscription(sub.key);
-    if (current?.claim?.owner !== this.owner) return { kind: 'lost' };
-    const key = chatKey(to);
-    if (key === current.key) return { kind: 'moved', sub: current };
-    if (await this.store.getSubscription(key)) {
-      await this.store.deleteSubscription(current.key);
-      return { kind: 'merged' };
-    }
-    const moved: Subscription = { ...current, key, chat: to, updatedAt: now.toISOString() };
-    // Save first, then delete: a crash in between leaves two subscriptions, never none.
-    await this.store.saveSubscription(moved);
-    await this.store.deleteSubscription(current.key);
-    return { kind: 'moved', sub: moved };
+  async move(claimed: ClaimedDelivery, to: ChatId, now: Date): Promise<MoveResult> {
+    const key = claimed.settings.key;
+    const current = await this.store.getSubscription(key);
+    if (current?.delivery.claim?.owner !== this.owner) return { kind: 'lost' };
+    const moves = await this.store.moveChat(current.settings.chat, to, now.toISOString());
+    const mine = moves.find((m) => m.from === key);
+    if (mine?.kind === 'merged') return { kind: 'merged' };
+    const moved = mine && (await this.store.getSubscription(mine.to));
+    if (moved?.delivery.claim?.owner !== this.owner) return { kind: 'lost' };
+    return { kind: 'moved', claimed: { ...moved, date: claimed.date, language: claimed.language } };
   }
 }

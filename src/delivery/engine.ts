@@ -3,16 +3,15 @@ import { setMaxListeners } from 'node:events';
 import type { Platform } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import type { Digests } from '../core/digest.js';
-import type { DeliveryRun, Store } from '../core/store.js';
-import { isDueAt, type LocalNow, localNow, type Subscription } from '../core/subscription.js';
-import type { LocalDate } from '../core/time.js';
+import type { ClaimedDelivery, DeliveryRun, DueCutoff, Store } from '../core/store.js';
+import { localNow } from '../core/subscription.js';
 import type { Views } from '../core/views.js';
 import type { Logger } from '../log.js';
 import { Claims, DEFAULT_CLAIM_LEASE_MS } from './claims.js';
 import { DigestCache } from './digest-cache.js';
 import { DEFAULT_RETRY_POLICY, digestNonce, type RetryPolicy } from './outcomes.js';
 import { PartSender, type SendPath } from './part-sender.js';
-import { runBounded } from './queue.js';
+import { runPaged } from './queue.js';
 import { type DeliveryResult, RunTally } from './run-record.js';
 import { sleep } from './wait.js';
 
@@ -53,10 +52,10 @@ export const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 /** @see DeliveryEngineOptions.stopTimeoutMs */
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 /**
- * Subscriptions checked for being due between two yields to the event loop: scanning 100,000 takes
- * 15–40 ms, which would add to the first turn of a run.
+ * Deliveries claimed per page, at most (a lane's page is its concurrency up to this): claims are
+ * taken only as the lane gets to them, so a claim is not held while thousands of others go out first.
  */
-const DUE_SCAN_CHUNK = 10_000;
+export const MAX_PAGE = 500;
 /** A digest follows a chat that moved at most this many times in one delivery. */
 const MAX_MIGRATIONS = 2;
 
@@ -69,21 +68,21 @@ export interface DeliveryStatus {
 }
 
 /**
- * One due subscription in a run. It holds the key, not the subscription: the store replaces the
- * subscription as it is delivered, and a run of 100,000 holding every old copy would hold them all.
+ * The wall clock by which a time zone's subscriptions are due at `now` (see {@link DueCutoff}). The
+ * one place the engine turns an instant into local dates and times.
  */
-interface Job {
-  readonly key: string;
-  readonly platform: Platform;
-  readonly date: LocalDate;
-  readonly lane: DeliveryLane;
+function cutoffAt(now: Date, timezone: string): DueCutoff {
+  return { timezone, ...localNow(now, timezone) };
 }
 
 /**
- * The daily digest engine. Each {@link tick} finds the subscriptions due now (their local time at or
- * past `HH:MM`, no digest yet for their local date) and delivers each one:
+ * The daily digest engine. Each {@link tick} computes, for every time zone with an active
+ * subscription, the local date and time by which subscriptions there are due, and delivers what is
+ * due (local time at or past `HH:MM`, no digest yet for that local date):
  *
- * 1. **claim** it in the store for its local date (compare-and-set; the owner is this process);
+ * 1. **claim** a page of due deliveries in the store, per platform, as that platform's lane needs
+ *    work, until the store has none left (`claimDue`: the store's compare-and-set; the owner is this
+ *    process, the lease {@link DEFAULT_CLAIM_LEASE_MS});
  * 2. **select** its digest — the window ends at the tick's `now`, shared by the whole run — and
  *    **render** it once per (platform, digest key), shared by every chat with that key;
  * 3. **send** each part through the platform's gate (rate limits) and sender ({@link PartSender}
@@ -96,8 +95,8 @@ interface Job {
  *    counted and the next tick tries again, resuming after the parts already sent.
  *
  * Exactly once: the claim, taken before the first send, keeps any other tick or worker off the
- * digest while it goes out (the lowdb store voids a previous process's claims when it opens, so a
- * crash strands nothing). A day is marked done (`lastDigestDate`) only after its digest went out,
+ * digest while it goes out (the lowdb store never writes claims, so a crash strands none; a claim in
+ * a shared database lapses after its lease and is taken over). A day is marked done (`lastDigestDate`) only after its digest went out,
  * and before the next part of a multi-part digest is sent, the parts already sent are recorded. The lowdb store
  * journals each of these records synchronously, so a restart — even after `kill -9` — never repeats
  * a completed send. What a crash can duplicate is only what was in flight: a part the platform
@@ -106,7 +105,8 @@ interface Job {
  * makes even that resend a no-op within Discord's nonce window.
  *
  * Each platform has its own bounded queue (`concurrency` deliveries at once). Runs do not overlap: a
- * tick during a run joins it, and subscriptions that fall due during a long run go in the next one.
+ * tick during a run joins it, and subscriptions that fall due during a long run go in the next one
+ * (the run's cutoffs are computed once, at its start).
  */
 export class DeliveryEngine {
   /** This process's claim owner id. */
@@ -198,16 +198,10 @@ export class DeliveryEngine {
   async #run(): Promise<DeliveryRun | undefined> {
     const now = this.#clock.now();
     this.#lastTick = now;
-    const jobs = await this.#due(await this.#store.listSubscriptions(), now);
-    const tally = new RunTally(randomUUID(), jobs.length, now);
-    if (jobs.length === 0) {
-      // Not kept: a record a minute would push the runs that did something out of `/stats`.
-      this.#log.debug({ at: now.toISOString() }, 'delivery tick: nothing due');
-      return tally.toRun();
-    }
+    const cutoffs = await this.#cutoffs(now);
+    const tally = new RunTally(randomUUID(), now);
     this.#tally = tally;
     const cache = new DigestCache(this.#digests, this.#views);
-    this.#log.info({ runId: tally.id, due: jobs.length }, 'delivery run started');
     const progress = setInterval(
       () => this.#log.info({ ...tally.summary(), done: tally.done }, 'delivery run in progress'),
       this.#progressMs,
@@ -215,33 +209,26 @@ export class DeliveryEngine {
     progress.unref();
     try {
       await Promise.all(
-        (Object.keys(this.#lanes) as Platform[]).map((platform) => {
-          const lane = this.#lanes[platform]!;
-          return runBounded(
-            jobs.filter((j) => j.platform === platform),
-            lane.concurrency,
-            async (job) => tally.add(platform, await this.#deliver(job, now, cache)),
-            {
-              shouldStop: () => this.#abort.signal.aborted,
-              onError: (e, job) => {
-                this.#log.error({ err: e, key: job.key }, 'delivery failed unexpectedly');
-                tally.add(platform, 'failed');
-              },
-            },
-          );
-        }),
+        (Object.keys(this.#lanes) as Platform[]).map((platform) =>
+          this.#runLane(platform, this.#lanes[platform]!, cutoffs, now, tally, cache),
+        ),
       );
     } finally {
       clearInterval(progress);
     }
     const run = tally.toRun();
+    if (tally.due === 0) {
+      // Not kept: a record a minute would push the runs that did something out of `/stats`.
+      this.#log.debug({ at: now.toISOString() }, 'delivery tick: nothing due');
+      return run;
+    }
     try {
       await this.#store.addRun(run);
     } catch (e) {
       this.#log.error({ err: e }, 'could not record the delivery run');
     }
     this.#lastRun = run;
-    const notStarted = jobs.length - tally.done;
+    const notStarted = tally.due - tally.done;
     this.#log.info(
       { ...tally.summary(), renders: cache.renders, ...(notStarted > 0 && { notStarted }) },
       notStarted > 0 ? 'delivery run stopped by shutdown' : 'delivery run finished',
@@ -249,123 +236,148 @@ export class DeliveryEngine {
     return run;
   }
 
-  /** The subscriptions due at `now` on a running platform, with the local date each is due for. */
-  async #due(subs: readonly Subscription[], now: Date): Promise<Job[]> {
-    // Local date and time are computed once per time zone: formatting dominates at 100,000 chats.
-    const locals = new Map<string, LocalNow | undefined>();
-    const waiting = new Map<Platform, number>();
-    const jobs: Job[] = [];
-    for (const [n, sub] of subs.entries()) {
-      if (n > 0 && n % DUE_SCAN_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      if (sub.status !== 'active') continue;
-      if (!locals.has(sub.timezone)) {
-        try {
-          locals.set(sub.timezone, localNow(now, sub.timezone));
-        } catch {
-          this.#log.warn({ timezone: sub.timezone }, 'subscriptions with an unknown time zone are skipped');
-          locals.set(sub.timezone, undefined);
-        }
+  /** The due cutoff of every time zone with an active subscription; a zone this runtime does not know is skipped. */
+  async #cutoffs(now: Date): Promise<DueCutoff[]> {
+    const cutoffs: DueCutoff[] = [];
+    for (const timezone of await this.#store.activeTimezones()) {
+      try {
+        cutoffs.push(cutoffAt(now, timezone));
+      } catch {
+        this.#log.warn({ timezone }, 'subscriptions with an unknown time zone are skipped');
       }
-      const local = locals.get(sub.timezone);
-      const date = local && isDueAt(sub, local);
-      if (!date) continue;
-      const lane = this.#lanes[sub.chat.platform];
-      if (lane) jobs.push({ key: sub.key, platform: sub.chat.platform, date, lane });
-      else waiting.set(sub.chat.platform, (waiting.get(sub.chat.platform) ?? 0) + 1);
     }
-    for (const [platform, count] of waiting) {
-      this.#log.debug({ platform, count }, 'due subscriptions wait: their platform is not running');
-    }
-    return jobs;
+    return cutoffs;
   }
 
-  /** Claims, sends and records one subscription's digest. Never throws. */
-  async #deliver(job: Job, runNow: Date, cache: DigestCache): Promise<DeliveryResult> {
-    const claimed = await this.#claims.take(job.key, job.date, this.#clock.now());
-    if (!claimed) {
-      this.#log.debug({ key: job.key }, 'not claimed: delivered or claimed meanwhile');
-      return 'skipped';
-    }
+  /**
+   * Delivers one platform's due subscriptions: claims a page as the lane runs out of work, until the
+   * store has none left. Claims of a page not started (shutdown) are given back.
+   */
+  async #runLane(
+    platform: Platform,
+    lane: DeliveryLane,
+    cutoffs: readonly DueCutoff[],
+    runNow: Date,
+    tally: RunTally,
+    cache: DigestCache,
+  ): Promise<void> {
+    if (cutoffs.length === 0) return;
+    const limit = Math.max(1, Math.min(Math.floor(lane.concurrency), MAX_PAGE));
+    const nextPage = async () => {
+      if (this.#abort.signal.aborted) return [];
+      const page = await this.#claims.page(cutoffs, platform, limit, this.#clock.now());
+      if (page.length > 0 && tally.due === 0) {
+        this.#log.info({ runId: tally.id, platform, firstPage: page.length }, 'delivery run started');
+      }
+      tally.due += page.length;
+      return page;
+    };
+    const unstarted = await runPaged(
+      nextPage,
+      lane.concurrency,
+      async (claimed) => tally.add(platform, await this.#deliver(claimed, lane, runNow, cache)),
+      {
+        shouldStop: () => this.#abort.signal.aborted,
+        onError: (e, claimed) => {
+          this.#log.error({ err: e, key: claimed.settings.key }, 'delivery failed unexpectedly');
+          tally.add(platform, 'failed');
+        },
+        onPageError: (e) => this.#log.error({ err: e, platform }, 'could not claim due deliveries'),
+      },
+    );
+    for (const claimed of unstarted) await this.#claims.release(claimed.settings.key).catch(() => false);
+  }
+
+  /** Sends and records one claimed subscription's digest. Never throws. */
+  async #deliver(
+    claimed: ClaimedDelivery,
+    lane: DeliveryLane,
+    runNow: Date,
+    cache: DigestCache,
+  ): Promise<DeliveryResult> {
     try {
-      return await this.#deliverClaimed(claimed, job, runNow, cache);
+      return await this.#deliverClaimed(claimed, lane, runNow, cache);
     } catch (e) {
-      this.#log.error({ err: e, key: claimed.key }, 'delivery failed unexpectedly');
+      const key = claimed.settings.key;
+      this.#log.error({ err: e, key }, 'delivery failed unexpectedly');
       const reason = `internal error: ${e instanceof Error ? e.message : String(e)}`;
-      await this.#claims.failed(claimed, reason).catch(() => false);
+      await this.#claims.failed(key, reason, runNow).catch(() => false);
       return 'failed';
     }
   }
 
   async #deliverClaimed(
-    sub: Subscription,
-    job: Job,
+    claimed: ClaimedDelivery,
+    lane: DeliveryLane,
     runNow: Date,
     cache: DigestCache,
   ): Promise<DeliveryResult> {
-    const { date, lane } = job;
+    const { date, settings: sub, delivery } = claimed;
     // A digest that went out in part is finished as it was selected, from the first unsent part.
-    const resume = sub.progress?.date === date ? sub.progress : undefined;
+    const resume = delivery.progress?.date === date ? delivery.progress : undefined;
     const upTo = resume ? new Date(resume.upTo) : runNow;
-    const digest = await cache.digest(sub.topics, sub.cursor, upTo);
+    const digest = await cache.digest(sub.topics, delivery.cursor, upTo);
     const windowEnd = upTo.toISOString();
     if (!digest) {
-      this.#recorded(await this.#claims.empty(sub, date, windowEnd), sub, 'empty');
+      this.#recorded(await this.#claims.empty(sub.key, date, windowEnd), sub.key, 'empty');
       return 'empty';
     }
     const parts = cache.parts(sub.chat.platform, lane.sender, sub.topics, digest);
-    let current = sub;
+    let current = claimed;
     let migrations = 0;
     let next = Math.min(resume?.partsSent ?? 0, parts.length);
     // Each turn sends a part (next grows) or follows a moved chat (at most MAX_MIGRATIONS times).
     while (next < parts.length) {
-      const result = await this.#parts.send(current, lane, parts[next], digestNonce(current.key, date, next));
+      const chat = current.settings;
+      const result = await this.#parts.send(chat, lane, parts[next], digestNonce(chat.key, date, next));
       switch (result.kind) {
         case 'sent':
           next += 1;
           if (next < parts.length) {
-            await this.#claims.progress(current.key, { date, upTo: windowEnd, partsSent: next });
+            await this.#claims.progress(chat.key, { date, upTo: windowEnd, partsSent: next });
           }
           break;
         case 'migrated': {
           migrations += 1;
           if (migrations > MAX_MIGRATIONS) {
-            await this.#claims.failed(current, 'the chat kept moving');
+            await this.#claims.failed(chat.key, 'the chat kept moving', runNow);
             return 'failed';
           }
           const moved = await this.#claims.move(current, result.to, this.#clock.now());
-          this.#log.info({ from: current.key, to: result.to, result: moved.kind }, 'chat moved');
+          this.#log.info({ from: chat.key, to: result.to, result: moved.kind }, 'chat moved');
           if (moved.kind !== 'moved') return 'skipped';
-          current = moved.sub;
+          current = moved.claimed;
           break;
         }
         case 'gone':
         case 'forbidden':
           this.#recorded(
-            await this.#claims.paused(current, result.reason, this.#clock.now()),
-            current,
+            await this.#claims.paused(chat.key, result.reason, this.#clock.now()),
+            chat.key,
             'paused',
           );
-          this.#log.info({ key: current.key, reason: result.reason }, 'subscription paused');
-          if (result.kind === 'forbidden') await this.#parts.notify(current, lane, result.reason);
+          this.#log.info({ key: chat.key, reason: result.reason }, 'subscription paused');
+          if (result.kind === 'forbidden') await this.#parts.notify(chat, lane, result.reason);
           return 'paused';
         case 'failed':
-          this.#recorded(await this.#claims.failed(current, result.reason), current, 'failed');
+          this.#recorded(await this.#claims.failed(chat.key, result.reason, runNow), chat.key, 'failed');
           this.#log.warn(
-            { key: current.key, reason: result.reason, part: next },
+            { key: chat.key, reason: result.reason, part: next },
             'delivery failed; next tick retries',
           );
           return 'failed';
         case 'interrupted':
-          await this.#claims.release(current);
+          await this.#claims.release(chat.key);
           return 'failed';
       }
     }
-    this.#recorded(await this.#claims.sent(current, date, windowEnd, this.#clock.now()), current, 'sent');
+    const key = current.settings.key;
+    this.#recorded(await this.#claims.sent(key, date, windowEnd, this.#clock.now()), key, 'sent');
     return 'sent';
   }
 
   /** Logs a record the store refused because the claim was lost meanwhile (unsubscribed, taken over). */
-  #recorded(ok: boolean, sub: Subscription, what: DeliveryResult): void {
-    if (!ok) this.#log.warn({ key: sub.key, result: what }, 'claim lost before the outcome was recorded');
+  #recorded(ok: boolean, key: string, what: DeliveryResult): void {
+    if (!ok) this.#log.warn({ key, result: what }, 'claim lost before the outcome was recorded');
   }
 }

@@ -40,6 +40,43 @@ class StartPermits {
   }
 }
 
+/** What stops a bounded run and where its failures go. */
+export interface BoundedOptions<T> {
+  /** Once true, workers take no new item. */
+  readonly shouldStop?: () => boolean;
+  /** A rejection of `work`; the worker goes on. */
+  readonly onError?: (e: unknown, item: T) => void;
+}
+
+/**
+ * `concurrency` workers, each taking the next item from `next` (`undefined`: no more) and working it,
+ * at most {@link MAX_STARTS_PER_TURN} starts per turn of the event loop.
+ */
+async function runWorkers<T>(
+  next: () => T | undefined | Promise<T | undefined>,
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+  options: BoundedOptions<T>,
+): Promise<void> {
+  const permits = new StartPermits();
+  const worker = async (): Promise<void> => {
+    // Each turn consumes one item of a finite source, so the loop ends.
+    for (;;) {
+      await permits.take();
+      if (options.shouldStop?.()) return;
+      const item = await next();
+      if (item === undefined) return;
+      try {
+        await work(item);
+      } catch (e) {
+        options.onError?.(e, item);
+      }
+    }
+  };
+  const workers = Math.max(1, Math.floor(concurrency));
+  await Promise.all(Array.from({ length: workers }, worker));
+}
+
 /**
  * Runs `work` on each item with at most `concurrency` running at once: `concurrency` workers pull
  * from one shared iterator, so 100,000 chats never become 100,000 promises at once, and at most
@@ -52,24 +89,59 @@ export async function runBounded<T>(
   items: Iterable<T>,
   concurrency: number,
   work: (item: T) => Promise<void>,
-  options: { readonly shouldStop?: () => boolean; readonly onError?: (e: unknown, item: T) => void } = {},
+  options: BoundedOptions<T> = {},
 ): Promise<void> {
   const iterator = items[Symbol.iterator]();
-  const permits = new StartPermits();
-  const worker = async (): Promise<void> => {
-    // Each turn consumes one item of a finite iterator, so the loop ends.
-    for (;;) {
-      await permits.take();
-      if (options.shouldStop?.()) return;
+  await runWorkers(
+    () => {
       const next = iterator.next();
-      if (next.done) return;
-      try {
-        await work(next.value);
-      } catch (e) {
-        options.onError?.(e, next.value);
-      }
+      return next.done ? undefined : next.value;
+    },
+    concurrency,
+    work,
+    options,
+  );
+}
+
+/**
+ * {@link runBounded} over items that come in pages: `nextPage` is called when a worker needs an
+ * item and none is left from the last page (once at a time, the other workers waiting for it), until
+ * it returns an empty page or fails (`onPageError`). So items are fetched — and, for deliveries,
+ * claimed — only as the workers get to them. Resolves to the items fetched but never started (the
+ * run was told to stop), for the caller to give back.
+ */
+export async function runPaged<T>(
+  nextPage: () => Promise<readonly T[]>,
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+  options: BoundedOptions<T> & { readonly onPageError?: (e: unknown) => void } = {},
+): Promise<T[]> {
+  let page: readonly T[] = [];
+  let at = 0;
+  let done = false;
+  let fetching: Promise<void> | undefined;
+  const fetch = async (): Promise<void> => {
+    try {
+      const fetched = await nextPage();
+      if (fetched.length === 0) done = true;
+      page = fetched;
+      at = 0;
+    } catch (e) {
+      done = true;
+      options.onPageError?.(e);
     }
   };
-  const workers = Math.max(1, Math.floor(concurrency));
-  await Promise.all(Array.from({ length: workers }, worker));
+  const next = async (): Promise<T | undefined> => {
+    // Each pass either takes an item or waits for a page; an empty page ends it.
+    while (at >= page.length) {
+      if (done) return undefined;
+      fetching ??= fetch().finally(() => {
+        fetching = undefined;
+      });
+      await fetching;
+    }
+    return page[at++];
+  };
+  await runWorkers(next, concurrency, work, options);
+  return page.slice(at);
 }

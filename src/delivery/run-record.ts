@@ -1,5 +1,5 @@
 import type { Platform } from '../core/chat.js';
-import type { DeliveryRun } from '../core/store.js';
+import type { DeliveryRun, SendRate } from '../core/store.js';
 
 /** How one subscription's delivery in a run ended. */
 export type DeliveryResult =
@@ -18,17 +18,6 @@ type Counts = { sent: number; failed: number; paused: number };
 
 /** The most buckets a run's send rate keeps; a longer run folds pairs of buckets into one. */
 export const SEND_RATE_BUCKETS = 600;
-
-/**
- * Digests sent per time bucket over a run, for the desk's chart: `counts[i]` went out in the
- * `bucketSeconds` starting `i * bucketSeconds` after the run started. Bounded by
- * {@link SEND_RATE_BUCKETS}: past it, buckets double in length (10 minutes at one second each, then
- * 20 at two seconds, …), so a record stays a few kilobytes whatever the run's length.
- */
-export interface SendRate {
-  readonly bucketSeconds: number;
-  readonly counts: readonly number[];
-}
 
 /** Counts events into {@link SendRate} buckets as they happen. */
 export class SendRateCounter {
@@ -77,10 +66,11 @@ export class RunTally {
   readonly #byPlatform: Partial<Record<Platform, Counts>> = {};
   readonly #rate = new SendRateCounter();
 
+  /** Deliveries claimed so far (the store hands them out a page at a time). */
+  due = 0;
+
   constructor(
     readonly id: string,
-    /** Subscriptions found due when the run started. */
-    readonly due: number,
     startedAt: Date,
   ) {
     this.startedAt = startedAt;
@@ -138,19 +128,8 @@ export class RunTally {
       failed: this.failed,
       paused: this.paused,
       byPlatform: structuredClone(this.#byPlatform),
+      sendRate: this.sendRate(),
     };
-    SEND_RATES.set(run, this.sendRate());
     return run;
   }
-}
-
-/**
- * The send rate of each run record this process made, by record: kept beside the record, not in
- * it, until the store's run records carry it (so it is known for runs of this process only).
- */
-const SEND_RATES = new WeakMap<DeliveryRun, SendRate>();
-
-/** The send rate of a run record made by {@link RunTally.toRun} in this process, if it is one. */
-export function sendRateOf(run: DeliveryRun | undefined): SendRate | undefined {
-  return run === undefined ? undefined : SEND_RATES.get(run);
 }

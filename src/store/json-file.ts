@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 
@@ -24,18 +25,23 @@ function asciiJson(json: string): string {
  * subscription shards take 0.9 s instead of 0.6 s. A file that is all ASCII is decoded as such
  * (three times faster than UTF-8 here), and becomes a one-byte string, which `JSON.parse` reads
  * faster than the two-byte string a single Chinese character makes of a whole file. Writes are
- * lowdb's (`TextFile`: a temporary file renamed over the old one).
+ * lowdb's (`TextFile`: a temporary file renamed over the old one) or, with `sync`, the same with the
+ * temporary file's data on disk (`fdatasync`) before the rename, so a power cut leaves the old file
+ * or the new one, never an empty one.
  */
 class CompactJsonFile<T> implements Adapter<T> {
   readonly #text: TextFile;
   readonly #ascii: boolean;
+  readonly #sync: boolean;
 
   constructor(
     readonly path: string,
     ascii: boolean,
+    sync: boolean,
   ) {
     this.#text = new TextFile(path);
     this.#ascii = ascii;
+    this.#sync = sync;
   }
 
   async read(): Promise<T | null> {
@@ -49,9 +55,20 @@ class CompactJsonFile<T> implements Adapter<T> {
     return JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')) as T;
   }
 
-  write(data: T): Promise<void> {
+  async write(data: T): Promise<void> {
     const json = JSON.stringify(data);
-    return this.#text.write(this.#ascii ? asciiJson(json) : json);
+    const text = this.#ascii ? asciiJson(json) : json;
+    if (!this.#sync) return this.#text.write(text);
+    // The temporary file lowdb's writer uses, so that a half-done write looks the same either way.
+    const temp = path.join(path.dirname(this.path), `.${path.basename(this.path)}.tmp`);
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.path);
   }
 }
 
@@ -67,12 +84,17 @@ export class JsonFile<T extends object> {
    * @param options.ascii write every character outside ASCII escaped, so the file reads back as a
    *   one-byte string: for files mostly in ASCII and read at every start (the subscription shards:
    *   100,000 subscriptions, a few Chinese chat titles in each shard, read in 0.2 s instead of 0.35 s)
+   * @param options.sync put a write's data on disk before it replaces the file (see {@link syncFolder}
+   *   for the rename itself)
    */
   constructor(
     readonly path: string,
-    options: { readonly ascii?: boolean } = {},
+    options: { readonly ascii?: boolean; readonly sync?: boolean } = {},
   ) {
-    this.#db = new Low<T | null>(new CompactJsonFile<T | null>(path, options.ascii ?? false), null);
+    this.#db = new Low<T | null>(
+      new CompactJsonFile<T | null>(path, options.ascii ?? false, options.sync ?? false),
+      null,
+    );
   }
 
   /**
@@ -109,5 +131,15 @@ export class JsonFile<T extends object> {
     } finally {
       this.#db.data = null;
     }
+  }
+}
+
+/** Puts the folder's entries (files created, renamed or deleted in it) on disk: `fsync` on the folder. */
+export async function syncFolder(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

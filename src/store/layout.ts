@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Item } from '../core/items.js';
-import type { DeliveryRun } from '../core/store.js';
-import type { Subscription } from '../core/subscription.js';
+import type { ChatPrefs, DeliveryRun } from '../core/store.js';
+import type { SubscriptionRecord } from '../core/subscription.js';
+import { type DeskSnapshot, isDeskSnapshot } from './desk-table.js';
 import {
   columnPositions,
   hasRequiredColumns,
@@ -20,20 +21,19 @@ import {
  * | `db.subscriptions.NN.json` | the subscriptions whose key hashes to shard NN, one row each | when one of them changed |
  * | `db.items.YYYY-MM.json` | the items published in that month (UTC) | when one of them changed |
  * | `db.items.index.json` | id, topic and publication instant of every item, in time order | when an item changed |
+ * | `db.chats.json` | each chat's preferences (its language) | when one changed |
  * | `db.journal.N.jsonl` | every change since the files were last written, one JSON line each | before each call returns |
+ * | `db.json.lock` | the process id of the process that has the store open | at open; deleted at close |
  */
 
 /**
- * The format version of the manifest and every file it lists. Version 1 was one file holding
- * everything; version 2 wrote each subscription of a shard as a JSON object, version 3 as a row of
- * named columns (100,000 subscriptions: 28 MB instead of 48 MB, parsed in about half the time).
+ * The format version of the manifest and every file it lists. Version 4 keeps each subscription as a
+ * row of its settings and delivery record, journals them apart, and has the chat-preferences file.
+ * No earlier version was ever released (1: one file holding everything; 2: shards of objects; 3:
+ * shards of rows with the delivery state inside the subscription), so none is read: a folder of
+ * another version is refused, left as it is.
  */
-export const SCHEMA_VERSION = 3;
-/**
- * The versions of the split layout this one reads. A version-2 store differs only in its shard files,
- * which are read as they are and rewritten as rows when they next change.
- */
-export const SPLIT_SCHEMAS: readonly number[] = [2, 3];
+export const SCHEMA_VERSION = 4;
 /** Subscription shards of a new store: 100,000 subscriptions make shards of about 450 kB. */
 export const DEFAULT_SHARDS = 64;
 
@@ -44,8 +44,7 @@ export function monthOf(publishedAt: string): string {
 
 /** The manifest: the file at `DATABASE_FILE`. */
 export interface Manifest {
-  /** {@link SCHEMA_VERSION} when written; 2 in a store this version has not yet written to. */
-  readonly schema: number;
+  readonly schema: typeof SCHEMA_VERSION;
   /** The last journalled change the listed files are known to hold; replay starts after it. */
   readonly seq: number;
   readonly nextItemId: number;
@@ -57,7 +56,11 @@ export interface Manifest {
   readonly months: readonly string[];
   /** Whether the item index file exists. */
   readonly indexFile: boolean;
+  /** Whether the chat-preferences file exists. */
+  readonly chatsFile: boolean;
   readonly runs: readonly DeliveryRun[];
+  /** The desk's sign-in links (hashed) and sessions; absent before the desk was first used. */
+  readonly desk?: DeskSnapshot;
 }
 
 /** A subscription shard file: a row per subscription, its columns named. */
@@ -69,20 +72,13 @@ export interface ShardFile {
 }
 
 /** Shard `n`'s file holding `subscriptions` (their claims left out). */
-export function shardFile(n: number, subscriptions: Iterable<Subscription>): ShardFile {
+export function shardFile(n: number, subscriptions: Iterable<SubscriptionRecord>): ShardFile {
   return {
     schema: SCHEMA_VERSION,
     shard: n,
     columns: SUBSCRIPTION_COLUMNS,
     rows: Array.from(subscriptions, toRow),
   };
-}
-
-/** A shard file as version 2 wrote it: an object per subscription. */
-export interface V2ShardFile {
-  readonly schema: 2;
-  readonly shard: number;
-  readonly subscriptions: readonly Subscription[];
 }
 
 /** A month file. */
@@ -100,6 +96,13 @@ export interface IndexFile {
   readonly schema: number;
   /** In time order. */
   readonly items: readonly IndexRow[];
+}
+
+/** The chat-preferences file. */
+export interface ChatsFile {
+  readonly schema: number;
+  /** By chat key. */
+  readonly chats: Readonly<Record<string, ChatPrefs>>;
 }
 
 /** Where each file of a store whose manifest is `file` lives. */
@@ -133,14 +136,13 @@ export class StoreLayout {
     return `${this.#base}.journal.${n}.jsonl`;
   }
 
-  /** The schema-1 journal, read once when a version-1 file is converted. */
-  get legacyJournal(): string {
-    return `${this.manifest}.journal`;
+  get chats(): string {
+    return `${this.#base}.chats.json`;
   }
 
-  /** The copy of a version-1 file kept when it is converted. */
-  get legacyBackup(): string {
-    return `${this.manifest}.v1`;
+  /** The lock file of the process that has the store open. */
+  get lock(): string {
+    return `${this.manifest}.lock`;
   }
 
   /** The journal segment number in a file name of this store's folder, or `undefined`. */
@@ -160,13 +162,13 @@ export function schemaOf(value: unknown): number | undefined {
   return isObject(value) && typeof value.schema === 'number' ? value.schema : undefined;
 }
 
-const isSplitSchema = (v: Record<string, unknown>) => SPLIT_SCHEMAS.includes(v.schema as number);
+const isSchema = (v: Record<string, unknown>) => v.schema === SCHEMA_VERSION;
 
 /** Whether parsed JSON is a manifest (of a version this one reads). */
 export function isManifest(v: unknown): v is Manifest {
   return (
     isObject(v) &&
-    isSplitSchema(v) &&
+    isSchema(v) &&
     isCount(v.seq) &&
     isCount(v.nextItemId) &&
     isCount(v.shards) &&
@@ -176,22 +178,19 @@ export function isManifest(v: unknown): v is Manifest {
     Array.isArray(v.months) &&
     v.months.every((m) => typeof m === 'string' && /^\d{4}-\d{2}$/.test(m)) &&
     typeof v.indexFile === 'boolean' &&
-    Array.isArray(v.runs)
+    typeof v.chatsFile === 'boolean' &&
+    Array.isArray(v.runs) &&
+    (v.desk === undefined || isDeskSnapshot(v.desk))
   );
 }
 
 /**
- * Whether parsed JSON is shard `n`'s file, of either version. A file naming a column this version does
- * not know is refused (it was written by a newer Briefcast, and reading it would drop that column).
- * Each row is checked as it is decoded ({@link RowDecoder}).
+ * Whether parsed JSON is shard `n`'s file. A file naming a column this version does not know is
+ * refused (it was written by a newer Briefcast, and reading it would drop that column). Each row is
+ * checked as it is decoded ({@link RowDecoder}).
  */
-export function isShardFile(v: unknown, n: number): v is ShardFile | V2ShardFile {
+export function isShardFile(v: unknown, n: number): v is ShardFile {
   if (!isObject(v) || v.shard !== n) return false;
-  if (v.schema === 2) {
-    return (
-      Array.isArray(v.subscriptions) && v.subscriptions.every((s) => isObject(s) && typeof s.key === 'string')
-    );
-  }
   if (v.schema !== SCHEMA_VERSION || !Array.isArray(v.columns) || !Array.isArray(v.rows)) return false;
   if (!v.columns.every((c) => typeof c === 'string')) return false;
   const at = columnPositions(v.columns as string[]);
@@ -202,7 +201,7 @@ export function isShardFile(v: unknown, n: number): v is ShardFile | V2ShardFile
 export function isMonthFile(v: unknown, month: string): v is MonthFile {
   return (
     isObject(v) &&
-    isSplitSchema(v) &&
+    isSchema(v) &&
     v.month === month &&
     Array.isArray(v.items) &&
     v.items.every(
@@ -219,7 +218,7 @@ export function isMonthFile(v: unknown, month: string): v is MonthFile {
 export function isIndexFile(v: unknown): v is IndexFile {
   return (
     isObject(v) &&
-    isSplitSchema(v) &&
+    isSchema(v) &&
     Array.isArray(v.items) &&
     v.items.every(
       (r) =>
@@ -230,4 +229,9 @@ export function isIndexFile(v: unknown): v is IndexFile {
         typeof r[2] === 'string',
     )
   );
+}
+
+/** Whether parsed JSON is the chat-preferences file. */
+export function isChatsFile(v: unknown): v is ChatsFile {
+  return isObject(v) && isSchema(v) && isObject(v.chats) && Object.values(v.chats).every(isObject);
 }

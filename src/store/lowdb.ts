@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
 import type { Item } from '../core/items.js';
-import type { DeliveryRun, ItemPage, ItemQuery, Store, TopicStats } from '../core/store.js';
-import type { DeliveryClaim, DeliveryProgress, Subscription } from '../core/subscription.js';
+import type { ChatPrefs, DeliveryRun, ItemPage, ItemQuery, Store, TopicStats } from '../core/store.js';
+import type { SubscriptionRecord } from '../core/subscription.js';
 import type { Logger } from '../log.js';
 import { type Indexed, ItemIndex } from './item-index.js';
 import { Journal } from './journal.js';
-import { JsonFile, LEFT_UNTOUCHED, StoreError } from './json-file.js';
+import { JsonFile, LEFT_UNTOUCHED, StoreError, syncFolder } from './json-file.js';
 import {
+  type ChatsFile,
   DEFAULT_SHARDS,
   type IndexFile,
+  isChatsFile,
   isIndexFile,
   isManifest,
   isShardFile,
@@ -16,17 +18,15 @@ import {
   monthOf,
   SCHEMA_VERSION,
   type ShardFile,
-  SPLIT_SCHEMAS,
   StoreLayout,
   schemaOf,
   shardFile,
-  type V2ShardFile,
 } from './layout.js';
-import { type Change, keepRun } from './memory.js';
-import { convertV1, isV1File } from './migrate.js';
+import { StoreLock } from './lock.js';
+import { type Change, keepRun, TableSubscriptions } from './memory.js';
 import { MonthArchive } from './month-archive.js';
 import { type ColumnPositions, columnPositions, RowDecoder } from './subscription-rows.js';
-import { StringPool, SubscriptionTable } from './subscription-table.js';
+import { StringPool, type SubscriptionChange, SubscriptionTable } from './subscription-table.js';
 
 export { StoreError } from './json-file.js';
 export { SCHEMA_VERSION } from './layout.js';
@@ -71,6 +71,12 @@ export interface LowdbStoreOptions {
   readonly hotMonths?: number;
   /** @defaultValue {@link DEFAULT_CACHED_MONTHS} */
   readonly cachedMonths?: number;
+  /**
+   * Whether a change is on disk (`fdatasync`, one per batch of appends) before the call that made
+   * it resolves, so it survives a power cut; `false` only to measure what that costs.
+   * @defaultValue true
+   */
+  readonly sync?: boolean;
 }
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
@@ -88,31 +94,36 @@ const isObject = (v: unknown): v is object => typeof v === 'object' && v !== nul
  *   the journal segments it folded in. Checkpoints follow a burst of changes after `writeDelayMs`
  *   and never take more than a tenth of the time.
  *
- * Opening reads the manifest, the shards, the index and the hot months, replays the journal and
- * releases the delivery claims of the previous process. A file that cannot be read or parsed stops
- * the open with an error naming it, and is left as it is. A schema-1 file is converted on open.
+ * Opening reads the manifest, the shards, the index, the chat preferences and the hot months, and
+ * replays the journal. Delivery claims are never written (not to the journal, not to a file): they
+ * die with the process that took them, so a restart finds none. A file that cannot be read or
+ * parsed stops the open with an error naming it, and is left as it is.
  *
- * One process per store: lowdb has no cross-process locking.
+ * One process per store: the folder is locked while the store is open ({@link StoreLock}).
  */
-export class LowdbStore implements Store {
+export class LowdbStore extends TableSubscriptions implements Store {
   readonly #layout: StoreLayout;
   readonly #log: Logger;
   readonly #delayMs: number;
   readonly #retryDelayMs: number;
+  readonly #sync: boolean;
   readonly #manifestFile: JsonFile<Manifest>;
-  readonly #shardFiles: JsonFile<ShardFile | V2ShardFile>[];
+  readonly #shardFiles: JsonFile<ShardFile>[];
   readonly #indexFile: JsonFile<IndexFile>;
-  readonly #subs: SubscriptionTable;
+  readonly #chatsFile: JsonFile<ChatsFile>;
   readonly #shardsOnDisk: Set<number>;
   readonly #archive: MonthArchive;
   #index = new ItemIndex<Indexed>();
   #indexOnDisk: boolean;
+  #chatsOnDisk: boolean;
   #journal: Journal | undefined;
+  #lock: StoreLock | undefined;
   #seq: number;
   #nextItemId: number;
   #runs: DeliveryRun[];
   readonly #dirtyShards = new Set<number>();
   #indexDirty = false;
+  #chatsDirty = false;
   #manifestDirty = false;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
@@ -127,26 +138,35 @@ export class LowdbStore implements Store {
   #pendingBytes = 0;
 
   private constructor(layout: StoreLayout, manifest: Manifest, options: LowdbStoreOptions) {
+    super(new SubscriptionTable(manifest.shards));
+    this.table.onChange = (change) => this.#changed(change);
     this.#layout = layout;
     this.#log = options.logger;
     this.#delayMs = options.writeDelayMs ?? DEFAULT_WRITE_DELAY_MS;
     this.#retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-    this.#manifestFile = new JsonFile<Manifest>(layout.manifest);
-    this.#subs = new SubscriptionTable(manifest.shards);
+    const sync = options.sync ?? true;
+    this.#sync = sync;
+    this.#manifestFile = new JsonFile<Manifest>(layout.manifest, { sync });
     this.#shardFiles = Array.from(
       { length: manifest.shards },
-      (_, n) => new JsonFile(layout.shard(n), { ascii: true }),
+      (_, n) => new JsonFile(layout.shard(n), { ascii: true, sync }),
     );
     this.#shardsOnDisk = new Set(manifest.shardFiles);
-    this.#indexFile = new JsonFile<IndexFile>(layout.index);
+    this.#indexFile = new JsonFile<IndexFile>(layout.index, { sync });
     this.#indexOnDisk = manifest.indexFile;
+    this.#chatsFile = new JsonFile<ChatsFile>(layout.chats, { sync });
+    this.#chatsOnDisk = manifest.chatsFile;
     this.#archive = new MonthArchive(layout, manifest.months, {
       hotMonths: options.hotMonths ?? DEFAULT_HOT_MONTHS,
       cachedMonths: options.cachedMonths ?? DEFAULT_CACHED_MONTHS,
+      sync,
     });
     this.#seq = manifest.seq;
     this.#nextItemId = manifest.nextItemId;
     this.#runs = [...manifest.runs];
+    this.desk.load(manifest.desk);
+    // The desk's links and sessions are few; they live in the manifest, written each checkpoint.
+    this.desk.onChange = (change) => this.#record({ op: 'desk', change });
   }
 
   /**
@@ -155,51 +175,55 @@ export class LowdbStore implements Store {
    */
   static async open(file: string, options: LowdbStoreOptions): Promise<LowdbStore> {
     const layout = new StoreLayout(file);
-    const manifest = await readManifest(layout, options);
-    const store = new LowdbStore(layout, manifest, options);
-    await store.#load();
-    const { journal, lastSeq, replayed } = await Journal.open(
-      layout,
-      manifest.seq,
-      (entry) => store.#apply(entry.change),
-      options.logger,
-    );
-    store.#journal = journal;
-    store.#seq = lastSeq;
-    if (replayed > 0) {
-      options.logger.info({ replayed }, 'replayed journal changes not yet in the data files');
-      store.#schedule();
-    }
-    const released = store.#subs.releaseClaims();
-    if (released > 0) {
-      options.logger.warn(
-        { released },
-        'released delivery claims left by a previous run; those digests are retried',
+    // First of all: a folder another process has open is not even read.
+    const lock = StoreLock.acquire(layout, options.logger);
+    try {
+      const manifest = await readManifest(layout, options);
+      const store = new LowdbStore(layout, manifest, options);
+      store.#lock = lock;
+      await store.#load();
+      const { journal, lastSeq, replayed } = await Journal.open(
+        layout,
+        manifest.seq,
+        (entry) => store.#apply(entry.change),
+        options.logger,
+        { sync: options.sync ?? true },
       );
+      store.#journal = journal;
+      store.#seq = lastSeq;
+      if (replayed > 0) {
+        options.logger.info({ replayed }, 'replayed journal changes not yet in the data files');
+        store.#schedule();
+      }
+      return store;
+    } catch (e) {
+      lock?.release(options.logger);
+      throw e;
     }
-    return store;
   }
 
-  /** Reads the shards, the index and the hot months the manifest lists. */
+  /** Reads the shards, the index, the chat preferences and the hot months the manifest lists. */
   async #load(): Promise<void> {
     const pool = new StringPool();
     for (const n of this.#shardsOnDisk) {
-      const shard = await this.#shardFiles[n]!.read((v): v is ShardFile | V2ShardFile => isShardFile(v, n));
+      const shard = await this.#shardFiles[n]!.read((v): v is ShardFile => isShardFile(v, n));
       if (!shard) throw this.#missing(this.#layout.shard(n));
-      if ('rows' in shard) {
-        const decoder = new RowDecoder(columnPositions(shard.columns) as ColumnPositions, pool);
-        for (const row of shard.rows) {
-          const sub = decoder.decode(row);
-          if (!sub) {
-            throw new StoreError(
-              `Data file ${this.#layout.shard(n)} is not a Briefcast data file (a row is not a subscription). ${LEFT_UNTOUCHED}`,
-            );
-          }
-          this.#subs.set(sub);
+      const decoder = new RowDecoder(columnPositions(shard.columns) as ColumnPositions, pool);
+      for (const row of shard.rows) {
+        const record = decoder.decode(row);
+        if (!record) {
+          throw new StoreError(
+            `Data file ${this.#layout.shard(n)} is not a Briefcast data file (a row is not a subscription). ${LEFT_UNTOUCHED}`,
+          );
         }
-      } else {
-        for (const sub of shard.subscriptions) this.#subs.set(pool.adopt(sub));
+        this.table.apply({ op: 'record', record });
       }
+    }
+    if (this.#chatsOnDisk) {
+      const chats = await this.#chatsFile.read(isChatsFile);
+      if (!chats) throw this.#missing(this.#layout.chats);
+      for (const [key, prefs] of Object.entries(chats.chats))
+        this.table.apply({ op: 'chatPrefs', key, prefs });
     }
     if (this.#indexOnDisk) {
       const index = await this.#indexFile.read(isIndexFile);
@@ -230,18 +254,37 @@ export class LowdbStore implements Store {
       case 'itemDeleted':
         await this.#removeItem(change.id);
         break;
-      case 'subscription':
-        this.#subs.set(change.sub);
-        this.#dirtyShards.add(this.#subs.shardOf(change.sub.key));
-        break;
-      case 'subscriptionDeleted':
-        if (this.#subs.delete(change.key)) this.#dirtyShards.add(this.#subs.shardOf(change.key));
-        break;
       case 'run':
         this.#runs = keepRun(this.#runs, change.run);
         break;
+      case 'desk':
+        this.desk.apply(change.change);
+        break;
+      default:
+        this.table.apply(change);
+        this.#markDirty(change);
     }
     this.#manifestDirty = true;
+  }
+
+  /** Marks the file a subscription or chat change belongs in as changed. */
+  #markDirty(change: SubscriptionChange): void {
+    if (change.op === 'chatPrefs') this.#chatsDirty = true;
+    else {
+      const key =
+        change.op === 'subscription'
+          ? change.sub.key
+          : change.op === 'record'
+            ? change.record.settings.key
+            : change.key;
+      this.#dirtyShards.add(this.table.shardOf(key));
+    }
+  }
+
+  /** A change the subscription table made: its file is dirty, and it is journalled. */
+  #changed(change: SubscriptionChange): void {
+    this.#markDirty(change);
+    this.#record(change);
   }
 
   /**
@@ -290,6 +333,14 @@ export class LowdbStore implements Store {
     this.#schedule();
   }
 
+  protected override check(): void {
+    this.#assertOpen();
+  }
+
+  protected override settle(): Promise<void> | undefined {
+    return this.#journal?.durable();
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new StoreError('the store is closed');
   }
@@ -299,6 +350,7 @@ export class LowdbStore implements Store {
     // The id is taken before any wait, so two posts at once never share one.
     const item: Item = { ...fields, id: this.#nextItemId++ };
     await this.#putItem(item, { op: 'item', item });
+    await this.settle();
     return item;
   }
 
@@ -306,12 +358,15 @@ export class LowdbStore implements Store {
     this.#assertOpen();
     if (!this.#index.get(item.id)) return false;
     await this.#putItem(item, { op: 'item', item });
+    await this.settle();
     return true;
   }
 
   async deleteItem(id: number): Promise<Item | undefined> {
     this.#assertOpen();
-    return this.#removeItem(id, { op: 'itemDeleted', id });
+    const removed = await this.#removeItem(id, { op: 'itemDeleted', id });
+    await this.settle();
+    return removed;
   }
 
   async getItem(id: number): Promise<Item | undefined> {
@@ -330,64 +385,33 @@ export class LowdbStore implements Store {
     return this.#index.stats();
   }
 
-  async getSubscription(key: string): Promise<Subscription | undefined> {
-    return this.#subs.get(key);
-  }
-
-  async listSubscriptions(): Promise<readonly Subscription[]> {
-    return this.#subs.list();
-  }
-
-  async saveSubscription(sub: Subscription): Promise<void> {
-    this.#assertOpen();
-    this.#subs.set(sub);
-    this.#dirtyShards.add(this.#subs.shardOf(sub.key));
-    this.#record({ op: 'subscription', sub });
-  }
-
-  async deleteSubscription(key: string): Promise<boolean> {
-    this.#assertOpen();
-    const existed = this.#subs.delete(key);
-    if (existed) {
-      this.#dirtyShards.add(this.#subs.shardOf(key));
-      this.#record({ op: 'subscriptionDeleted', key });
-    }
-    return existed;
-  }
-
-  async claimDelivery(key: string, claim: DeliveryClaim, now: string): Promise<Subscription | undefined> {
-    this.#assertOpen();
-    // Not journalled and never written to a file: after a restart every claim of the old process is void.
-    return this.#subs.claim(key, claim, now);
-  }
-
-  async finishDelivery(key: string, owner: string, changes: Partial<Subscription>): Promise<boolean> {
-    this.#assertOpen();
-    const finished = this.#subs.finish(key, owner, changes);
-    if (!finished) return false;
-    this.#dirtyShards.add(this.#subs.shardOf(key));
-    this.#record({ op: 'subscription', sub: finished });
-    return true;
-  }
-
-  async recordProgress(key: string, owner: string, progress: DeliveryProgress): Promise<boolean> {
-    this.#assertOpen();
-    const updated = this.#subs.progress(key, owner, progress);
-    if (!updated) return false;
-    // Journalled with its claim; opening the store again releases the claim and keeps the progress.
-    this.#dirtyShards.add(this.#subs.shardOf(key));
-    this.#record({ op: 'subscription', sub: updated });
-    return true;
-  }
-
   async addRun(run: DeliveryRun): Promise<void> {
     this.#assertOpen();
     this.#runs = keepRun(this.#runs, run);
     this.#record({ op: 'run', run });
+    await this.settle();
   }
 
   async recentRuns(limit: number): Promise<readonly DeliveryRun[]> {
     return this.#runs.slice(-limit);
+  }
+
+  /**
+   * Every subscription, settings and delivery record: for moving this store's data to another one
+   * (`importSubscriptions`) and for tests. Not part of the port — delivery and commands never list.
+   */
+  allSubscriptions(): SubscriptionRecord[] {
+    return [...this.table.all()];
+  }
+
+  /** Every chat's preferences, by chat key (for moving the data, like {@link allSubscriptions}). */
+  allChatPrefs(): ReadonlyMap<string, ChatPrefs> {
+    return this.table.allPrefs();
+  }
+
+  /** How many journal syncs (`fdatasync` batches) have run since opening, for diagnostics. */
+  get journalSyncs(): number {
+    return this.#journal?.syncs ?? 0;
   }
 
   /** How many checkpoints have written the files since opening (batching keeps this small). */
@@ -406,7 +430,13 @@ export class LowdbStore implements Store {
   }
 
   get #dirty(): boolean {
-    return this.#manifestDirty || this.#indexDirty || this.#dirtyShards.size > 0 || this.#archive.dirty;
+    return (
+      this.#manifestDirty ||
+      this.#indexDirty ||
+      this.#chatsDirty ||
+      this.#dirtyShards.size > 0 ||
+      this.#archive.dirty
+    );
   }
 
   /**
@@ -476,12 +506,14 @@ export class LowdbStore implements Store {
     const months = this.#archive.takeDirty();
     let index = this.#indexDirty;
     this.#indexDirty = false;
+    let chats = this.#chatsDirty;
+    this.#chatsDirty = false;
     this.#manifestDirty = false;
     try {
       // Each write awaits its file, so the event loop runs between shards.
       while (shards.length > 0) {
         const n = shards[0]!;
-        await this.#shardFiles[n]!.write(shardFile(n, this.#subs.shard(n)));
+        await this.#shardFiles[n]!.write(shardFile(n, this.table.shard(n)));
         this.#shardsOnDisk.add(n);
         shards.shift();
       }
@@ -495,11 +527,25 @@ export class LowdbStore implements Store {
         this.#indexOnDisk = true;
         index = false;
       }
+      if (chats) {
+        await this.#chatsFile.write({
+          schema: SCHEMA_VERSION,
+          chats: Object.fromEntries(this.table.allPrefs()),
+        });
+        this.#chatsOnDisk = true;
+        chats = false;
+      }
+      // The renames above are on disk before the manifest names their files, and the manifest before
+      // the journal segments it folds in are deleted: a power cut at any point leaves files the
+      // journal can be replayed over.
+      if (this.#sync) await syncFolder(this.#layout.dir);
       await this.#manifestFile.write(this.#manifest(seq));
+      if (this.#sync) await syncFolder(this.#layout.dir);
     } catch (e) {
       for (const n of shards) this.#dirtyShards.add(n);
       for (const month of months) this.#archive.markDirty(month);
       this.#indexDirty ||= index;
+      this.#chatsDirty ||= chats;
       this.#manifestDirty = true;
       throw e;
     }
@@ -515,11 +561,13 @@ export class LowdbStore implements Store {
       schema: SCHEMA_VERSION,
       seq,
       nextItemId: this.#nextItemId,
-      shards: this.#subs.shards,
+      shards: this.table.shards,
       shardFiles: [...this.#shardsOnDisk].sort((a, b) => a - b),
       months: this.#archive.onDisk,
       indexFile: this.#indexOnDisk,
+      chatsFile: this.#chatsOnDisk,
       runs: this.#runs,
+      desk: this.desk.snapshot(),
     };
   }
 
@@ -538,13 +586,14 @@ export class LowdbStore implements Store {
     } finally {
       this.#closed = true;
       if (this.#timer) clearTimeout(this.#timer);
-      this.#journal?.close();
+      await this.#journal?.close();
+      this.#lock?.release(this.#log);
     }
   }
 }
 
 /**
- * Reads the manifest: a new store's when there is none, a converted one for a schema-1 file.
+ * Reads the manifest, or a new store's when there is none.
  * @throws StoreError when it is not valid JSON, not Briefcast data or of another schema version
  */
 async function readManifest(layout: StoreLayout, options: LowdbStoreOptions): Promise<Manifest> {
@@ -559,20 +608,14 @@ async function readManifest(layout: StoreLayout, options: LowdbStoreOptions): Pr
       shardFiles: [],
       months: [],
       indexFile: false,
+      chatsFile: false,
       runs: [],
     };
   }
   const schema = schemaOf(raw);
-  if (schema === 1 && isV1File(raw)) {
-    options.logger.info({ file: layout.manifest }, 'converting the schema-1 data file to the current layout');
-    await convertV1(layout, raw, options.shards ?? DEFAULT_SHARDS);
-    const converted = await new JsonFile<Manifest>(layout.manifest).read(isManifest);
-    if (!converted) throw new StoreError(`Data file ${layout.manifest} disappeared while it was converted.`);
-    return converted;
-  }
-  if (schema !== undefined && schema !== 1 && !SPLIT_SCHEMAS.includes(schema)) {
+  if (schema !== undefined && schema !== SCHEMA_VERSION) {
     throw new StoreError(
-      `Data file ${layout.manifest} has schema version ${schema}; this Briefcast reads versions 1 to ${SCHEMA_VERSION}. ${LEFT_UNTOUCHED}`,
+      `Data file ${layout.manifest} has schema version ${schema}; this Briefcast reads version ${SCHEMA_VERSION} only. ${LEFT_UNTOUCHED}`,
     );
   }
   if (!isManifest(raw)) {

@@ -12,6 +12,8 @@ export interface MonthArchiveOptions {
   readonly hotMonths: number;
   /** Older months kept in memory after a read, least recently used first out. */
   readonly cachedMonths: number;
+  /** Put each write on disk before it replaces the file ({@link JsonFile}'s `sync`). */
+  readonly sync?: boolean;
 }
 
 /**
@@ -199,7 +201,7 @@ export class MonthArchive {
   #file(month: string): JsonFile<MonthFile> {
     let file = this.#files.get(month);
     if (!file) {
-      file = new JsonFile<MonthFile>(this.#layout.month(month));
+      file = new JsonFile<MonthFile>(this.#layout.month(month), { sync: this.#options.sync ?? false });
       this.#files.set(month, file);
     }
     return file;

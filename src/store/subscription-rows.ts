@@ -1,17 +1,18 @@
 import { chatKey } from '../core/chat.js';
-import type { Subscription } from '../core/subscription.js';
+import type { DeliveryState, Subscription, SubscriptionRecord } from '../core/subscription.js';
 import type { StringPool } from './subscription-table.js';
 
 /**
- * The columns of a subscription row in a shard file, in the order this version writes them. A file
- * names its columns, so a reader finds each by name; `extra` holds, as an object, any field of a
- * subscription no column covers (and `key` when it is not the chat's key), so nothing is ever lost.
- * Claims are not written: they die with the process that took them.
+ * The columns of a subscription row in a shard file, in the order this version writes them: the
+ * settings, then the delivery record. A file names its columns, so a reader finds each by name;
+ * `extra` holds, as an object, any field no column covers (and `key` when it is not the chat's
+ * key), so nothing is ever lost. Claims are not written: they die with the process that took them.
  */
 export const SUBSCRIPTION_COLUMNS = [
   'platform',
   'chatId',
   'thread',
+  'guild',
   'chatKind',
   'chatTitle',
   'topics',
@@ -24,14 +25,15 @@ export const SUBSCRIPTION_COLUMNS = [
   'createdByName',
   'createdAt',
   'updatedAt',
-  'cursor',
   'startDate',
+  'cursor',
   'lastDigestDate',
   'progress',
   'sent',
   'failed',
   'lastSentAt',
   'lastError',
+  'retryAt',
   'extra',
 ] as const;
 
@@ -39,7 +41,7 @@ export type SubscriptionColumn = (typeof SUBSCRIPTION_COLUMNS)[number];
 /** One subscription as a row: a value per column, `null` for an absent optional field. */
 export type SubscriptionRow = readonly unknown[];
 
-/** The fields the columns cover (the claim is left out on purpose); anything else goes to `extra`. */
+/** The fields the columns cover; anything else goes to `extra`. */
 const COVERED: ReadonlySet<string> = new Set<keyof Subscription>([
   'key',
   'chat',
@@ -53,24 +55,30 @@ const COVERED: ReadonlySet<string> = new Set<keyof Subscription>([
   'createdBy',
   'createdAt',
   'updatedAt',
-  'cursor',
   'startDate',
-  'lastDigestDate',
-  'claim',
-  'progress',
-  'stats',
 ]);
-const COVERED_CHAT: ReadonlySet<string> = new Set<keyof Subscription['chat']>(['platform', 'id', 'thread']);
+const COVERED_CHAT: ReadonlySet<string> = new Set<keyof Subscription['chat']>([
+  'platform',
+  'id',
+  'thread',
+  'guild',
+]);
 const COVERED_USER: ReadonlySet<string> = new Set<keyof Subscription['createdBy']>([
   'platform',
   'id',
   'name',
 ]);
-const COVERED_STATS: ReadonlySet<string> = new Set<keyof Subscription['stats']>([
+/** The claim is left out on purpose. */
+const COVERED_DELIVERY: ReadonlySet<string> = new Set<keyof DeliveryState>([
+  'cursor',
+  'lastDigestDate',
+  'claim',
+  'progress',
   'sent',
   'failed',
   'lastSentAt',
   'lastError',
+  'retryAt',
 ]);
 
 /** The fields of `value` outside `covered`, or `undefined` when there are none. */
@@ -87,25 +95,27 @@ function uncovered(value: object, covered: ReadonlySet<string>): Record<string, 
   return rest;
 }
 
-/** What of `sub` no column covers: its own extra fields, and those of its chat, creator and stats. */
-function extraOf(sub: Subscription): Record<string, unknown> | null {
+/** What of `record` no column covers: the settings' own extra fields, and those of its chat, creator and delivery record. */
+function extraOf({ settings: sub, delivery }: SubscriptionRecord): Record<string, unknown> | null {
   let extra = uncovered(sub, COVERED);
   if (sub.key !== chatKey(sub.chat)) extra = { ...extra, key: sub.key };
   const chat = uncovered(sub.chat, COVERED_CHAT);
   if (chat) extra = { ...extra, 'chat.': chat };
   const user = uncovered(sub.createdBy, COVERED_USER);
   if (user) extra = { ...extra, 'createdBy.': user };
-  const stats = uncovered(sub.stats, COVERED_STATS);
-  if (stats) extra = { ...extra, 'stats.': stats };
+  const more = uncovered(delivery, COVERED_DELIVERY);
+  if (more) extra = { ...extra, 'delivery.': more };
   return extra ?? null;
 }
 
-/** `sub` as a row of {@link SUBSCRIPTION_COLUMNS} (its claim left out). */
-export function toRow(sub: Subscription): SubscriptionRow {
+/** `record` as a row of {@link SUBSCRIPTION_COLUMNS} (its claim left out). */
+export function toRow(record: SubscriptionRecord): SubscriptionRow {
+  const { settings: sub, delivery } = record;
   return [
     sub.chat.platform,
     sub.chat.id,
     sub.chat.thread ?? null,
+    sub.chat.guild ?? null,
     sub.chatKind,
     sub.chatTitle ?? null,
     sub.topics,
@@ -118,15 +128,16 @@ export function toRow(sub: Subscription): SubscriptionRow {
     sub.createdBy.name,
     sub.createdAt,
     sub.updatedAt,
-    sub.cursor ?? null,
     sub.startDate,
-    sub.lastDigestDate ?? null,
-    sub.progress ?? null,
-    sub.stats.sent,
-    sub.stats.failed,
-    sub.stats.lastSentAt ?? null,
-    sub.stats.lastError ?? null,
-    extraOf(sub),
+    delivery.cursor ?? null,
+    delivery.lastDigestDate ?? null,
+    delivery.progress ?? null,
+    delivery.sent,
+    delivery.failed,
+    delivery.lastSentAt ?? null,
+    delivery.lastError ?? null,
+    delivery.retryAt ?? null,
+    extraOf(record),
   ];
 }
 
@@ -198,13 +209,14 @@ export class RowDecoder {
   }
 
   /** The subscription in `row`, or `undefined` when the row does not hold one. */
-  decode(row: unknown): Subscription | undefined {
+  decode(row: unknown): SubscriptionRecord | undefined {
     if (!Array.isArray(row)) return undefined;
     const at = this.#at;
     const pool = this.#pool;
     const platform = row[at.platform];
     const chatId = row[at.chatId];
     const thread = optionalString(row[at.thread]);
+    const guild = optionalString(row[at.guild]);
     const chatKind = row[at.chatKind];
     const chatTitle = optionalString(row[at.chatTitle]);
     const topics = row[at.topics];
@@ -225,11 +237,13 @@ export class RowDecoder {
     const failed = row[at.failed];
     const lastSentAt = optionalString(row[at.lastSentAt]);
     const lastError = optionalString(row[at.lastError]);
+    const retryAt = optionalString(row[at.retryAt]);
     const extra = row[at.extra] ?? undefined;
     if (
       !isString(platform) ||
       !isString(chatId) ||
       thread === false ||
+      guild === false ||
       !isString(chatKind) ||
       chatTitle === false ||
       !Array.isArray(topics) ||
@@ -251,6 +265,7 @@ export class RowDecoder {
       !isCount(failed) ||
       lastSentAt === false ||
       lastError === false ||
+      retryAt === false ||
       (extra !== undefined && !isObject(extra))
     ) {
       return undefined;
@@ -258,10 +273,8 @@ export class RowDecoder {
 
     const chat: Record<string, unknown> = { platform: pool.get(platform), id: chatId };
     if (thread !== undefined) chat.thread = thread;
+    if (guild !== undefined) chat.guild = pool.get(guild);
     const createdBy: Record<string, unknown> = { platform: pool.get(byPlatform), id: byId, name: byName };
-    const stats: Record<string, unknown> = { sent, failed };
-    if (lastSentAt !== undefined) stats.lastSentAt = pool.get(lastSentAt);
-    if (lastError !== undefined) stats.lastError = lastError;
     const sub: Record<string, unknown> = { key: undefined, chat, chatKind: pool.get(chatKind) };
     if (chatTitle !== undefined) sub.chatTitle = chatTitle;
     sub.topics = pool.topics(topics as string[]);
@@ -272,20 +285,25 @@ export class RowDecoder {
     sub.createdBy = createdBy;
     sub.createdAt = pool.get(createdAt);
     sub.updatedAt = pool.get(updatedAt);
-    if (cursor !== undefined) sub.cursor = pool.get(cursor);
     sub.startDate = pool.get(startDate);
-    if (lastDigestDate !== undefined) sub.lastDigestDate = pool.get(lastDigestDate);
-    if (progress !== undefined) sub.progress = progress;
-    sub.stats = stats;
+    let delivery: Record<string, unknown> = {};
+    if (cursor !== undefined) delivery.cursor = pool.get(cursor);
+    if (lastDigestDate !== undefined) delivery.lastDigestDate = pool.get(lastDigestDate);
+    if (progress !== undefined) delivery.progress = progress;
+    delivery.sent = sent;
+    delivery.failed = failed;
+    if (lastSentAt !== undefined) delivery.lastSentAt = pool.get(lastSentAt);
+    if (lastError !== undefined) delivery.lastError = lastError;
+    if (retryAt !== undefined) delivery.retryAt = retryAt;
     if (extra !== undefined) {
-      const { key, 'chat.': chatExtra, 'createdBy.': userExtra, 'stats.': statsExtra, ...rest } = extra;
+      const { key, 'chat.': chatExtra, 'createdBy.': userExtra, 'delivery.': deliveryExtra, ...rest } = extra;
       Object.assign(sub, rest);
       if (isString(key)) sub.key = key;
       if (isObject(chatExtra)) sub.chat = { ...chatExtra, ...chat };
       if (isObject(userExtra)) sub.createdBy = { ...userExtra, ...createdBy };
-      if (isObject(statsExtra)) sub.stats = { ...statsExtra, ...stats };
+      if (isObject(deliveryExtra)) delivery = { ...deliveryExtra, ...delivery };
     }
     sub.key ??= chatKey(sub.chat as Subscription['chat']);
-    return sub as unknown as Subscription;
+    return { settings: sub as unknown as Subscription, delivery: delivery as unknown as DeliveryState };
   }
 }

@@ -89,7 +89,7 @@ describe('/subscribe, /settings, /unsubscribe', () => {
     const reply = await run('/subscribe Europe/Berlin 7:00 NFTs mining');
     expect(reply).toContain('SUBSCRIBED');
     expect(reply).toContain('Next digest: Sun 29 Nov 2026, 07:00 (Europe/Berlin)');
-    expect(await store.getSubscription('telegram:222')).toMatchObject({
+    expect((await store.getSubscription('telegram:222'))?.settings).toMatchObject({
       topics: ['mining', 'nft'],
       time: '07:00',
       timezone: 'Europe/Berlin',
@@ -97,7 +97,7 @@ describe('/subscribe, /settings, /unsubscribe', () => {
     });
     await run('/unsubscribe');
     await run('/subscribe');
-    expect(await store.getSubscription('telegram:222')).toMatchObject({
+    expect((await store.getSubscription('telegram:222'))?.settings).toMatchObject({
       topics: [],
       time: '08:00',
       timezone: 'Asia/Shanghai',
@@ -109,13 +109,13 @@ describe('/subscribe, /settings, /unsubscribe', () => {
     await run('/subscribe mining 07:00 Europe/Berlin');
     const reply = await run('/subscribe policy');
     expect(reply).toContain('SUBSCRIPTION UPDATED');
-    expect(await store.getSubscription('telegram:222')).toMatchObject({
+    expect((await store.getSubscription('telegram:222'))?.settings).toMatchObject({
       topics: ['policy'],
       time: '07:00',
       timezone: 'Europe/Berlin',
     });
     await run('/subscribe all');
-    expect((await store.getSubscription('telegram:222'))?.topics).toEqual([]);
+    expect((await store.getSubscription('telegram:222'))?.settings.topics).toEqual([]);
   });
 
   it('a subscription made after today’s time starts tomorrow', async () => {
@@ -163,7 +163,7 @@ describe('/subscribe, /settings, /unsubscribe', () => {
   it('/subscribe resumes a paused subscription', async () => {
     const { run, newsroom, clock } = await setup();
     await run('/subscribe');
-    await newsroom.pauseSubscription(PRIVATE, 'the bot was blocked', clock.now());
+    await newsroom.pauseChat(PRIVATE, 'the bot was blocked', clock.now());
     expect(await run('/settings')).toContain('paused — the bot was blocked');
     expect(await run('/subscribe')).toContain('SUBSCRIPTION RESUMED');
   });
@@ -264,7 +264,7 @@ describe('editor commands', () => {
     expect(preview).toContain('PREVIEW');
     expect(preview).toContain('Phantabear');
     expect(preview).not.toContain('crypto mining');
-    expect((await store.getSubscription('telegram:111'))?.cursor).toBeUndefined();
+    expect((await store.getSubscription('telegram:111'))?.delivery.cursor).toBeUndefined();
     const stats = await run('/stats', { user: EDITOR });
     expect(stats).toContain('Subscriptions: 1');
     expect(stats).toContain('telegram: 1 active, 0 paused');

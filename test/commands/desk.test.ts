@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { DeskAuth } from '../../src/adapters/desk/auth.js';
-import { MemoryDeskSessions } from '../../src/adapters/desk/memory-sessions.js';
 import { Dispatcher, type Invocation } from '../../src/core/dispatch.js';
 import { renderText } from '../../src/core/render-text.js';
 import { silentLogger } from '../../src/log.js';
+import { MemoryStore } from '../../src/store/memory.js';
 import { makeNewsroom } from '../helpers/newsroom.js';
 
 const EDITOR = { platform: 'telegram', id: '111', name: 'Ed' } as const;
 
 async function setUp(withDesk = true) {
   const room = await makeNewsroom({ editors: { telegram: ['111'], discord: ['999'] } });
-  const sessions = new MemoryDeskSessions();
+  const sessions = new MemoryStore();
   const auth = new DeskAuth({
     sessions,
     publicUrl: 'https://desk.example.org',

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { firstDeliveryDate, isDue, nextDelivery, type Subscription } from '../../src/core/subscription.js';
+import {
+  firstDeliveryDate,
+  isDue,
+  nextDelivery,
+  type Schedule,
+  type Subscription,
+} from '../../src/core/subscription.js';
 
-const sub = (over: Partial<Subscription> = {}): Subscription => ({
+const sub = (over: Partial<Subscription & Schedule> = {}): Subscription & Schedule => ({
   key: 'console:local',
   chat: { platform: 'console', id: 'local' },
   chatKind: 'private',
@@ -13,7 +19,6 @@ const sub = (over: Partial<Subscription> = {}): Subscription => ({
   createdAt: '2026-11-01T00:00:00Z',
   updatedAt: '2026-11-01T00:00:00Z',
   startDate: '2026-11-01',
-  stats: { sent: 0, failed: 0 },
   ...over,
 });
 

@@ -3,14 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/store.js';
-import { Claims } from '../../src/delivery/claims.js';
+import { Claims, RETRY_AFTER_FAILURE_MS } from '../../src/delivery/claims.js';
 import { silentLogger } from '../../src/log.js';
 import { LowdbStore } from '../../src/store/lowdb.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { simulateCrash } from '../helpers/crash.js';
 import { sampleSub } from '../helpers/fixtures.js';
 
 const NOW = new Date('2026-11-29T08:00:00Z');
-const PROGRESS = { date: '2026-11-29', upTo: '2026-11-29T08:00:00.000Z', partsSent: 1 };
+const DATE = '2026-11-29';
+const CUTOFFS = [{ timezone: 'UTC', date: DATE, time: '08:00' }];
+const PROGRESS = { date: DATE, upTo: '2026-11-29T08:00:00.000Z', partsSent: 1 };
 
 let dir: string;
 beforeEach(() => {
@@ -32,16 +35,29 @@ describe.each(stores)('delivery records on a %s', (_name, open) => {
     await store.saveSubscription(sampleSub('telegram:1'));
     const mine = new Claims(store, 'A');
     expect(await mine.progress('telegram:1', PROGRESS)).toBe(false);
-    expect(await mine.take('telegram:1', '2026-11-29', NOW)).toBeDefined();
+    expect(await mine.page(CUTOFFS, 'telegram', 10, NOW)).toHaveLength(1);
     expect(await new Claims(store, 'B').progress('telegram:1', PROGRESS)).toBe(false);
     expect(await mine.progress('telegram:1', PROGRESS)).toBe(true);
     const sub = await store.getSubscription('telegram:1');
-    expect(sub).toMatchObject({ progress: PROGRESS, claim: { owner: 'A', date: '2026-11-29' } });
-    expect(await mine.sent(sub!, '2026-11-29', PROGRESS.upTo, NOW)).toBe(true);
-    const done = await store.getSubscription('telegram:1');
+    expect(sub?.delivery).toMatchObject({ progress: PROGRESS, claim: { owner: 'A', date: DATE } });
+    expect(await mine.sent('telegram:1', DATE, PROGRESS.upTo, NOW)).toBe(true);
+    const done = (await store.getSubscription('telegram:1'))?.delivery;
     expect(done?.progress).toBeUndefined();
     expect(done?.claim).toBeUndefined();
-    expect(done).toMatchObject({ lastDigestDate: '2026-11-29', stats: { sent: 1 } });
+    expect(done).toMatchObject({ lastDigestDate: DATE, sent: 1, lastSentAt: NOW.toISOString() });
+    await store.close();
+  });
+
+  it('holds a failed delivery off until the next tick', async () => {
+    const store = await open();
+    await store.saveSubscription(sampleSub('telegram:1'));
+    const claims = new Claims(store, 'A');
+    await claims.page(CUTOFFS, 'telegram', 10, NOW);
+    expect(await claims.failed('telegram:1', 'network', NOW)).toBe(true);
+    const later = new Date(NOW.getTime() + RETRY_AFTER_FAILURE_MS - 1);
+    expect(await claims.page(CUTOFFS, 'telegram', 10, later)).toHaveLength(0);
+    const nextTick = new Date(NOW.getTime() + 60_000);
+    expect(await claims.page(CUTOFFS, 'telegram', 10, nextTick)).toHaveLength(1);
     await store.close();
   });
 
@@ -49,15 +65,17 @@ describe.each(stores)('delivery records on a %s', (_name, open) => {
     const store = await open();
     await store.saveSubscription(sampleSub('telegram:-1', { chatKind: 'group' }));
     const claims = new Claims(store, 'A');
-    const claimed = (await claims.take('telegram:-1', '2026-11-29', NOW))!;
-    const moved = await claims.move(claimed, { platform: 'telegram', id: '-1001' }, NOW);
+    const [claimed] = await claims.page(CUTOFFS, 'telegram', 10, NOW);
+    const moved = await claims.move(claimed!, { platform: 'telegram', id: '-1001' }, NOW);
     expect(moved.kind).toBe('moved');
     expect(await store.getSubscription('telegram:-1')).toBeUndefined();
-    expect(await store.getSubscription('telegram:-1001')).toMatchObject({
+    const record = await store.getSubscription('telegram:-1001');
+    expect(record?.settings).toMatchObject({
       chat: { platform: 'telegram', id: '-1001' },
       chatKind: 'group',
-      claim: { owner: 'A' },
     });
+    expect(record?.delivery.claim).toMatchObject({ owner: 'A' });
+    expect(await claims.sent('telegram:-1001', DATE, NOW.toISOString(), NOW)).toBe(true);
     await store.close();
   });
 
@@ -66,29 +84,43 @@ describe.each(stores)('delivery records on a %s', (_name, open) => {
     await store.saveSubscription(sampleSub('telegram:-1'));
     await store.saveSubscription(sampleSub('telegram:-1001', { time: '09:00' }));
     const claims = new Claims(store, 'A');
-    const claimed = (await claims.take('telegram:-1', '2026-11-29', NOW))!;
-    expect(await claims.move(claimed, { platform: 'telegram', id: '-1001' }, NOW)).toEqual({
+    const [claimed] = await claims.page(CUTOFFS, 'telegram', 10, NOW);
+    expect(claimed?.settings.key).toBe('telegram:-1');
+    expect(await claims.move(claimed!, { platform: 'telegram', id: '-1001' }, NOW)).toEqual({
       kind: 'merged',
     });
     expect(await store.getSubscription('telegram:-1')).toBeUndefined();
-    expect(await store.getSubscription('telegram:-1001')).toMatchObject({ time: '09:00' });
+    expect((await store.getSubscription('telegram:-1001'))?.settings).toMatchObject({ time: '09:00' });
+    await store.close();
+  });
+
+  it('moves nothing for a claim it no longer holds', async () => {
+    const store = await open();
+    await store.saveSubscription(sampleSub('telegram:-1'));
+    const claims = new Claims(store, 'A');
+    const [claimed] = await claims.page(CUTOFFS, 'telegram', 10, NOW);
+    await store.deleteSubscription('telegram:-1');
+    await store.saveSubscription(sampleSub('telegram:-1'));
+    expect(await claims.move(claimed!, { platform: 'telegram', id: '-1001' }, NOW)).toEqual({ kind: 'lost' });
+    expect(await store.getSubscription('telegram:-1')).toBeDefined();
     await store.close();
   });
 });
 
 describe('delivery progress in the lowdb store', () => {
-  it('survives a crash: reopened, the claim is released and the progress kept', async () => {
+  it('survives a crash: reopened, the claim is gone and the progress kept', async () => {
     const file = path.join(dir, 'db.json');
     // A long write delay: nothing reaches the data file, only the journal — as after kill -9.
     const store = await LowdbStore.open(file, { logger: silentLogger, writeDelayMs: 60_000 });
     await store.saveSubscription(sampleSub('telegram:1'));
     const claims = new Claims(store, 'A');
-    await claims.take('telegram:1', '2026-11-29', NOW);
+    await claims.page(CUTOFFS, 'telegram', 10, NOW);
     await claims.progress('telegram:1', PROGRESS);
+    simulateCrash(file);
     const reopened = await LowdbStore.open(file, { logger: silentLogger });
     const sub = await reopened.getSubscription('telegram:1');
-    expect(sub?.progress).toEqual(PROGRESS);
-    expect(sub?.claim).toBeUndefined();
+    expect(sub?.delivery.progress).toEqual(PROGRESS);
+    expect(sub?.delivery.claim).toBeUndefined();
     await reopened.close();
     await store.close();
   });

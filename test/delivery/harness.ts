@@ -1,11 +1,17 @@
 import type { Platform } from '../../src/core/chat.js';
 import type { SendGate } from '../../src/core/sender.js';
 import type { Store } from '../../src/core/store.js';
-import type { Subscription } from '../../src/core/subscription.js';
+import type { SubscriptionRecord } from '../../src/core/subscription.js';
 import { DeliveryEngine, type DeliveryEngineOptions, type DeliveryLanes } from '../../src/delivery/engine.js';
 import type { RetryPolicy } from '../../src/delivery/outcomes.js';
 import { type Logger, silentLogger } from '../../src/log.js';
-import { sampleSub, TEST_AUTHOR } from '../helpers/fixtures.js';
+import {
+  type SubscriptionSeed,
+  sampleSub,
+  seedSubscription,
+  splitSeed,
+  TEST_AUTHOR,
+} from '../helpers/fixtures.js';
 import { makeNewsroom } from '../helpers/newsroom.js';
 import { FakeSender, RecordingGate } from './fake-sender.js';
 
@@ -54,15 +60,17 @@ export async function makeDelivery(options: DeliveryFixtureOptions = {}) {
   return { ...fixture, engine, lanes, senders, sender, gate };
 }
 
-/** Saves a subscription (`key` is `platform:id`) that may start on any date by default. */
+/**
+ * Saves a subscription (`key` is `platform:id`) that may start on any date by default; delivery
+ * fields in `over` (cursor, lastDigestDate, …) go into its delivery record.
+ */
 export async function subscribe(
   store: Store,
   key: string,
-  over: Partial<Subscription> = {},
-): Promise<Subscription> {
-  const sub = sampleSub(key, { startDate: '2000-01-01', ...over });
-  await store.saveSubscription(sub);
-  return sub;
+  over: SubscriptionSeed = {},
+): Promise<SubscriptionRecord> {
+  const { settings, delivery } = splitSeed(over);
+  return seedSubscription(store, sampleSub(key, { startDate: '2000-01-01', ...settings }), delivery);
 }
 
 /** Adds an item published at `at` (ISO). */

@@ -45,8 +45,9 @@ describe('send outcomes', () => {
     sender.script('telegram:1', ...limits);
     expect(await engine.tick()).toMatchObject({ sent: 0, failed: 1 });
     expect(gate.backOffs).toHaveLength(DEFAULT_RETRY_POLICY.rateLimitRetries + 1);
-    expect(await store.getSubscription('telegram:1')).toMatchObject({
-      stats: { failed: 1, lastError: 'rate limited 6 times in a row' },
+    expect((await store.getSubscription('telegram:1'))?.delivery).toMatchObject({
+      failed: 1,
+      lastError: 'rate limited 6 times in a row',
     });
     clock.advance(MINUTE);
     expect(await engine.tick()).toMatchObject({ sent: 1 });
@@ -59,12 +60,9 @@ describe('send outcomes', () => {
     expect(await engine.tick()).toMatchObject({ due: 1, paused: 1, sent: 0 });
     expect(sender.sends).toHaveLength(1);
     const sub = await store.getSubscription('telegram:1');
-    expect(sub).toMatchObject({
-      status: 'paused',
-      pausedReason: 'bot was blocked by the user',
-      stats: { lastError: 'bot was blocked by the user' },
-    });
-    expect(sub?.claim).toBeUndefined();
+    expect(sub?.settings).toMatchObject({ status: 'paused', pausedReason: 'bot was blocked by the user' });
+    expect(sub?.delivery).toMatchObject({ lastError: 'bot was blocked by the user' });
+    expect(sub?.delivery.claim).toBeUndefined();
     expect(await engine.tick()).toMatchObject({ due: 0, sent: 0 });
   });
 
@@ -73,7 +71,7 @@ describe('send outcomes', () => {
     await subscribe(store, 'telegram:-5', { chatKind: 'group' });
     sender.script('telegram:-5', { kind: 'forbidden', reason: 'not enough rights to send text messages' });
     expect(await engine.tick()).toMatchObject({ paused: 1 });
-    expect(await store.getSubscription('telegram:-5')).toMatchObject({
+    expect((await store.getSubscription('telegram:-5'))?.settings).toMatchObject({
       status: 'paused',
       pausedReason: 'not enough rights to send text messages',
     });
@@ -96,13 +94,9 @@ describe('send outcomes', () => {
     expect(sender.delivered()[0]?.options.nonce).toBe(digestNonce('telegram:-1005', '2022-01-11', 0));
     expect(await store.getSubscription('telegram:-5')).toBeUndefined();
     const moved = await store.getSubscription('telegram:-1005');
-    expect(moved).toMatchObject({
-      chat: to,
-      topics: ['nft'],
-      lastDigestDate: '2022-01-11',
-      stats: { sent: 1 },
-    });
-    expect(moved?.claim).toBeUndefined();
+    expect(moved?.settings).toMatchObject({ chat: to, topics: ['nft'] });
+    expect(moved?.delivery).toMatchObject({ lastDigestDate: '2022-01-11', sent: 1 });
+    expect(moved?.delivery.claim).toBeUndefined();
   });
 
   it('retries transient failures with backoff, gives up after N, and the next tick succeeds', async () => {
@@ -116,19 +110,22 @@ describe('send outcomes', () => {
     expect(await engine.tick()).toMatchObject({ due: 1, sent: 0, failed: 1 });
     expect(sender.sends).toHaveLength(4);
     const failed = await store.getSubscription('telegram:1');
-    expect(failed).toMatchObject({
-      status: 'active',
-      stats: { sent: 0, failed: 1, lastError: '502 Bad Gateway (4 attempts)' },
+    expect(failed?.settings.status).toBe('active');
+    expect(failed?.delivery).toEqual({
+      sent: 0,
+      failed: 1,
+      lastError: '502 Bad Gateway (4 attempts)',
+      retryAt: '2022-01-11T08:00:30.000Z',
     });
-    expect(failed?.lastDigestDate).toBeUndefined();
-    expect(failed?.cursor).toBeUndefined();
-    expect(failed?.claim).toBeUndefined();
+    // The run does not retry it at once; the next tick does.
+    expect(await engine.tick()).toMatchObject({ due: 0 });
     clock.advance(MINUTE);
     expect(await engine.tick()).toMatchObject({ due: 1, sent: 1 });
     expect(sender.delivered()).toHaveLength(1);
-    expect(await store.getSubscription('telegram:1')).toMatchObject({
+    expect((await store.getSubscription('telegram:1'))?.delivery).toMatchObject({
       lastDigestDate: '2022-01-11',
-      stats: { sent: 1, failed: 1 },
+      sent: 1,
+      failed: 1,
     });
   });
 
@@ -158,7 +155,7 @@ describe('send outcomes', () => {
     );
     expect(await engine.tick()).toMatchObject({ failed: 1 });
     expect(sender.delivered().map((s) => s.part.index)).toEqual([0]);
-    expect((await store.getSubscription('telegram:1'))?.progress).toEqual({
+    expect((await store.getSubscription('telegram:1'))?.delivery.progress).toEqual({
       date: '2022-01-11',
       upTo: '2022-01-11T08:00:00.000Z',
       partsSent: 1,
@@ -171,7 +168,7 @@ describe('send outcomes', () => {
     expect(delivered.flatMap((s) => s.part.headlines)).not.toContain('Posted meanwhile');
     expect(delivered.map((s) => s.part.index)).toEqual([0, 1, 2]);
     expect(delivered[1]?.part).toEqual(sender.sends[1]?.part);
-    const done = await store.getSubscription('telegram:1');
+    const done = (await store.getSubscription('telegram:1'))?.delivery;
     expect(done?.progress).toBeUndefined();
     expect(done).toMatchObject({ lastDigestDate: '2022-01-11', cursor: '2022-01-11T08:00:00.000Z' });
   });

@@ -99,7 +99,9 @@ describe('kill -9 in the middle of a fan-out, then a restart', () => {
       const today = todayIn(zone);
       const subs = await readSubscriptions(file);
       expect(subs).toHaveLength(TELEGRAM_CHATS);
-      expect(subs.filter((s) => s.lastDigestDate !== today || s.claim !== undefined)).toEqual([]);
+      expect(
+        subs.filter((s) => s.delivery.lastDigestDate !== today || s.delivery.claim !== undefined),
+      ).toEqual([]);
       console.info(
         `kill -9 drill (Telegram): killed at ${atKill} of ${TELEGRAM_CHATS} sent; ${duplicates} duplicate(s) (bound ${TELEGRAM_RATE})`,
       );
@@ -166,7 +168,9 @@ describe('kill -9 in the middle of a fan-out, then a restart', () => {
 
       const today = todayIn(zone);
       const subs = await readSubscriptions(file);
-      expect(subs.filter((s) => s.lastDigestDate !== today || s.claim !== undefined)).toEqual([]);
+      expect(
+        subs.filter((s) => s.delivery.lastDigestDate !== today || s.delivery.claim !== undefined),
+      ).toEqual([]);
       console.info(
         `kill -9 drill (Discord): killed at ${atKill} of ${channelIds.length} posted; ${absorbed} resend(s) absorbed by the nonce`,
       );

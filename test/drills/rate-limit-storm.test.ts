@@ -86,7 +86,7 @@ describe('a 429 storm: every third send answered 429 (retry after 1 s)', () => {
     app = undefined;
     const today = todayIn(zone);
     const subs = await readSubscriptions(file);
-    expect(subs.filter((s) => s.lastDigestDate !== today || s.stats.sent !== 1)).toEqual([]);
+    expect(subs.filter((s) => s.delivery.lastDigestDate !== today || s.delivery.sent !== 1)).toEqual([]);
     console.info(
       `429 drill: ${CHATS} digests once each in ${elapsed} ms through ${fake.stats.rejected429} 429 answers; ` +
         `runs: ${runs.map((r) => `${r.sent} sent/${r.failed} failed`).join(', ')}`,

@@ -143,11 +143,11 @@ describe('the data folder becomes read-only mid-run', () => {
 
     const reopened = await LowdbStore.open(file, { logger });
     try {
-      const subs = await reopened.listSubscriptions();
-      expect(subs.map((s) => s.chat.id).sort()).toEqual([...before, ...during].map(String).sort());
+      const subs = reopened.allSubscriptions();
+      expect(subs.map((s) => s.settings.chat.id).sort()).toEqual([...before, ...during].map(String).sort());
       for (const sub of subs) {
-        expect(sub).toMatchObject({ lastDigestDate: '2026-03-02', stats: { sent: 1 } });
-        expect(sub.claim).toBeUndefined();
+        expect(sub.delivery).toMatchObject({ lastDigestDate: '2026-03-02', sent: 1 });
+        expect(sub.delivery.claim).toBeUndefined();
       }
       expect((await reopened.getItem(2))?.headline).toBe('Posted while read-only');
       expect(await reopened.recentRuns(5)).toEqual([expect.objectContaining({ sent: 6 })]);

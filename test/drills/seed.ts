@@ -5,7 +5,7 @@
 import type { ChatKind, ChatRef } from '../../src/core/chat.js';
 import { chatKey } from '../../src/core/chat.js';
 import type { Store } from '../../src/core/store.js';
-import type { Subscription } from '../../src/core/subscription.js';
+import type { Subscription, SubscriptionRecord } from '../../src/core/subscription.js';
 import { silentLogger } from '../../src/log.js';
 import { LowdbStore } from '../../src/store/lowdb.js';
 
@@ -47,7 +47,6 @@ export function dueSubscription(chat: ChatRef, chatKind: ChatKind, timezone = no
     createdAt: at,
     updatedAt: at,
     startDate: LONG_AGO,
-    stats: { sent: 0, failed: 0 },
   };
 }
 
@@ -84,10 +83,10 @@ export async function seedDataFile(
 }
 
 /** Reads every subscription from the data file at `file` (opening and closing the store). */
-export async function readSubscriptions(file: string): Promise<readonly Subscription[]> {
+export async function readSubscriptions(file: string): Promise<readonly SubscriptionRecord[]> {
   const store = await LowdbStore.open(file, { logger: silentLogger });
   try {
-    return await store.listSubscriptions();
+    return store.allSubscriptions();
   } finally {
     await store.close();
   }

@@ -1,5 +1,11 @@
 import { type ChatRef, chatKey } from '../../src/core/chat.js';
-import type { Subscription } from '../../src/core/subscription.js';
+import type { SubscriptionStore } from '../../src/core/store.js';
+import {
+  type DeliveryState,
+  NO_DELIVERY,
+  type Subscription,
+  type SubscriptionRecord,
+} from '../../src/core/subscription.js';
 
 /** An author for items made in tests. */
 export const TEST_AUTHOR = { platform: 'console', id: 'e', name: 'Editor' } as const;
@@ -18,7 +24,6 @@ export function subscriptionFor(chat: ChatRef, over: Partial<Subscription> = {})
     createdAt: '2022-01-10T00:00:00.000Z',
     updatedAt: '2022-01-10T00:00:00.000Z',
     startDate: '2022-01-10',
-    stats: { sent: 0, failed: 0 },
     ...over,
   };
 }
@@ -35,4 +40,50 @@ export function sampleSub(key = 'telegram:1', over: Partial<Subscription> = {}):
       ...over,
     },
   );
+}
+
+/** Settings and delivery fields of a subscription a test starts from, in one object. */
+export type SubscriptionSeed = Partial<Subscription> & Partial<Omit<DeliveryState, 'claim'>>;
+
+const DELIVERY_FIELDS: ReadonlySet<string> = new Set<keyof DeliveryState>([
+  'cursor',
+  'lastDigestDate',
+  'progress',
+  'sent',
+  'failed',
+  'lastSentAt',
+  'lastError',
+  'retryAt',
+]);
+
+/** A seed split into settings and delivery fields. */
+export function splitSeed(seed: SubscriptionSeed): {
+  settings: Partial<Subscription>;
+  delivery: Partial<DeliveryState> | undefined;
+} {
+  const settings: Record<string, unknown> = {};
+  let delivery: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(seed)) {
+    if (!DELIVERY_FIELDS.has(k)) settings[k] = v;
+    else {
+      delivery ??= {};
+      delivery[k] = v;
+    }
+  }
+  return { settings, delivery };
+}
+
+/**
+ * Stores `settings` with a delivery record made of `delivery` (when given, through
+ * `importSubscriptions`; otherwise as `/subscribe` does, through `saveSubscription`).
+ */
+export async function seedSubscription(
+  store: SubscriptionStore,
+  settings: Subscription,
+  delivery?: Partial<DeliveryState>,
+): Promise<SubscriptionRecord> {
+  const record = { settings, delivery: { ...NO_DELIVERY, ...delivery } };
+  if (delivery) await store.importSubscriptions([record]);
+  else await store.saveSubscription(settings);
+  return record;
 }

@@ -3,10 +3,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NO_DELIVERY } from '../../src/core/subscription.js';
 import { silentLogger } from '../../src/log.js';
 import { StoreLayout } from '../../src/store/layout.js';
 import { LowdbStore, type LowdbStoreOptions, StoreError } from '../../src/store/lowdb.js';
-import { shardOf } from '../../src/store/subscription-table.js';
+import { simulateCrash } from '../helpers/crash.js';
 import { sampleSub } from '../helpers/fixtures.js';
 import { makeNewsroom } from '../helpers/newsroom.js';
 
@@ -48,12 +49,50 @@ describe('LowdbStore', () => {
     await store.close();
     const again = await open();
     expect((await again.getItem(1))?.headline).toBe('Item 1');
-    expect(await again.getSubscription('telegram:1')).toMatchObject({ status: 'active' });
+    expect((await again.getSubscription('telegram:1'))?.settings).toMatchObject({ status: 'active' });
     expect((await again.addItem(item(2))).id).toBe(2);
     await again.close();
-    expect(json(file)).toMatchObject({ schema: 3, nextItemId: 3, months: ['2026-01'], indexFile: true });
+    expect(json(file)).toMatchObject({ schema: 4, nextItemId: 3, months: ['2026-01'], indexFile: true });
     expect(json(layout.month('2026-01')).items).toHaveLength(2);
     expect(journals()).toEqual([]);
+  });
+
+  it('keeps the desk’s sign-in links and sessions across a crash (journal) and a restart (manifest)', async () => {
+    const user = { platform: 'telegram', id: '111', name: 'Ed' } as const;
+    const store = await open(60_000);
+    await store.addSignInToken({
+      hash: 'h1',
+      user,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-01T00:10:00.000Z',
+    });
+    await store.addSession({
+      hash: 's1',
+      user,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-01T12:00:00.000Z',
+    });
+    await store.addSession({
+      hash: 's2',
+      user,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-01T12:00:00.000Z',
+    });
+    expect(await store.deskSigningKey('key-1')).toBe('key-1');
+    expect((await store.useSignInToken('h1', '2026-01-01T00:01:00.000Z')).kind).toBe('ok');
+    await store.deleteSession('s2');
+    simulateCrash(file);
+    const replayed = await open();
+    expect((await replayed.useSignInToken('h1', '2026-01-01T00:02:00.000Z')).kind).toBe('used');
+    expect(await replayed.getSession('s1')).toMatchObject({ user });
+    expect(await replayed.getSession('s2')).toBeUndefined();
+    expect(await replayed.deskSigningKey('key-2')).toBe('key-1');
+    await replayed.close();
+    expect(json(file).desk.sessions).toHaveLength(1);
+    const again = await open();
+    expect(await again.getSession('s1')).toBeDefined();
+    expect(await again.deskSigningKey('key-3')).toBe('key-1');
+    await again.close();
   });
 
   it('writes subscription shards in ASCII and reads back every character outside it', async () => {
@@ -66,7 +105,7 @@ describe('LowdbStore', () => {
     const shard = readFileSync(layout.shard(json(file).shardFiles[0]));
     expect(isAscii(shard)).toBe(true);
     const again = await open();
-    const sub = await again.getSubscription('telegram:1');
+    const sub = (await again.getSubscription('telegram:1'))?.settings;
     expect(sub?.chatTitle).toBe(title);
     expect(sub?.createdBy.name).toBe('编辑');
     await again.close();
@@ -101,27 +140,44 @@ describe('LowdbStore', () => {
     await store.close();
   });
 
-  it('gives back every field of a subscription exactly as saved', async () => {
+  it('gives back every field of a subscription and its delivery record exactly as saved', async () => {
     const store = await open();
-    const full = sampleSub('telegram:-100#7', {
-      chat: { platform: 'telegram', id: '-100', thread: '7' },
-      chatKind: 'group',
-      chatTitle: '区块链 group',
-      topics: ['mining', 'nft'],
-      status: 'paused',
-      pausedReason: 'bot was blocked',
-      cursor: '2026-11-28T08:00:00.000Z',
-      lastDigestDate: '2026-11-28',
-      progress: { date: '2026-11-29', upTo: '2026-11-29T08:00:00.000Z', partsSent: 2 },
-      stats: { sent: 3, failed: 1, lastSentAt: '2026-11-28T08:00:01.000Z', lastError: 'x' },
-    });
-    await store.saveSubscription(full);
+    const full = {
+      settings: sampleSub('telegram:-100#7', {
+        chat: { platform: 'telegram', id: '-100', thread: '7' },
+        chatKind: 'group',
+        chatTitle: '区块链 group',
+        topics: ['mining', 'nft'],
+        status: 'paused',
+        pausedReason: 'bot was blocked',
+      }),
+      delivery: {
+        cursor: '2026-11-28T08:00:00.000Z',
+        lastDigestDate: '2026-11-28',
+        progress: { date: '2026-11-29', upTo: '2026-11-29T08:00:00.000Z', partsSent: 2 },
+        sent: 3,
+        failed: 1,
+        lastSentAt: '2026-11-28T08:00:01.000Z',
+        lastError: 'x',
+        retryAt: '2026-11-29T08:00:30.000Z',
+      },
+    } as const;
+    const guild = sampleSub('discord:5', { chat: { platform: 'discord', id: '5', guild: '77' } });
+    await store.importSubscriptions([full]);
     await store.saveSubscription(sampleSub('telegram:2', { topics: ['mining', 'nft'] }));
+    await store.saveSubscription(guild);
+    await store.saveChatPrefs('telegram:-100', { language: 'zh-CN' });
     await store.close();
     const again = await open();
-    expect(await again.getSubscription(full.key)).toEqual(full);
-    expect((await again.getSubscription('telegram:2'))?.topics).toEqual(['mining', 'nft']);
+    expect(await again.getSubscription(full.settings.key)).toEqual(full);
+    expect(await again.getSubscription('telegram:2')).toMatchObject({
+      settings: { topics: ['mining', 'nft'] },
+      delivery: NO_DELIVERY,
+    });
+    expect((await again.guildSubscriptions('77')).map((r) => r.settings)).toEqual([guild]);
+    expect(await again.getChatPrefs('telegram:-100')).toEqual({ language: 'zh-CN' });
     await again.close();
+    expect(json(file).chatsFile).toBe(true);
   });
 
   it('rewrites only the shards whose subscriptions changed', async () => {
@@ -142,9 +198,10 @@ describe('LowdbStore', () => {
     const store = await open(60_000);
     await store.addItem(item(1));
     await store.saveSubscription(sampleSub());
-    await store.finishDelivery('telegram:1', 'nobody', { lastDigestDate: 'x' }); // no claim: not recorded
+    await store.finishDelivery('telegram:1', 'nobody', { kind: 'released' }); // no claim: not recorded
     // Simulate kill -9: no flush, no close. The journal already holds every change.
     expect(journalText().join('').trim().split('\n')).toHaveLength(2);
+    simulateCrash(file);
     const reopened = await open();
     expect((await reopened.getItem(1))?.headline).toBe('Item 1');
     expect(await reopened.getSubscription('telegram:1')).toBeDefined();
@@ -157,10 +214,12 @@ describe('LowdbStore', () => {
     await store.addItem(item(1));
     const [segment] = journals();
     writeFileSync(path.join(dir, segment!), `${journalText()[0]}{"seq":2,"chan`);
+    simulateCrash(file);
     const reopened = await open(60_000);
     expect((await reopened.getItem(1))?.headline).toBe('Item 1');
     await reopened.addItem(item(2));
     expect(journals()).toHaveLength(2);
+    simulateCrash(file);
     const third = await open();
     expect((await third.getItem(2))?.headline).toBe('Item 2');
     await third.close();
@@ -179,26 +238,32 @@ describe('LowdbStore', () => {
     expect(json(file).seq).toBe(20);
     // Shards were written, the month and manifest were not; then the process dies.
     rmSync(blocker, { recursive: true });
+    simulateCrash(file);
     const reopened = await open();
-    const subs = await reopened.listSubscriptions();
-    expect(subs.filter((s) => s.time === '10:00')).toHaveLength(20);
+    const subs = reopened.allSubscriptions();
+    expect(subs.filter((s) => s.settings.time === '10:00')).toHaveLength(20);
     expect((await reopened.getItem(1))?.headline).toBe('Item 1');
     await reopened.close();
   });
 
-  it('releases delivery claims left by a previous process, and never writes a claim to a file', async () => {
-    const store = await open();
+  it('never writes a delivery claim, to the journal or a file: a restart finds none', async () => {
+    const store = await open(60_000);
     await store.saveSubscription(sampleSub());
-    await store.claimDelivery(
-      'telegram:1',
-      { date: '2026-11-29', owner: 'dead', expiresAt: '2999-01-01T00:00:00.000Z' },
-      '2026-11-29T08:00:00.000Z',
-    );
+    await store.claimDue({
+      cutoffs: [{ timezone: 'UTC', date: '2026-11-29', time: '08:00' }],
+      platforms: ['telegram'],
+      owner: 'dead',
+      expiresAt: '2999-01-01T00:00:00.000Z',
+      now: '2026-11-29T08:00:00.000Z',
+      limit: 10,
+    });
     await store.recordProgress('telegram:1', 'dead', {
       date: '2026-11-29',
       upTo: '2026-11-29T08:00:00.000Z',
       partsSent: 1,
     });
+    expect(journalText().join('')).toContain('"partsSent":1');
+    expect(journalText().join('')).not.toContain('"dead"');
     await store.close();
     const shards = json(file).shardFiles as number[];
     const written = shards.map((n) => readFileSync(layout.shard(n), 'utf8')).join('');
@@ -206,8 +271,8 @@ describe('LowdbStore', () => {
     expect(written).not.toContain('"dead"');
     const reopened = await open();
     const sub = await reopened.getSubscription('telegram:1');
-    expect(sub?.claim).toBeUndefined();
-    expect(sub?.progress?.partsSent).toBe(1);
+    expect(sub?.delivery.claim).toBeUndefined();
+    expect(sub?.delivery.progress?.partsSent).toBe(1);
     await reopened.close();
   });
 
@@ -287,65 +352,23 @@ describe('LowdbStore items by month', () => {
   });
 });
 
-describe('LowdbStore on a schema-2 store', () => {
-  /** Lays out a store as version 2 wrote it: an object per subscription in each shard file. */
-  function writeV2(subs: ReturnType<typeof sampleSub>[]): number[] {
-    const shards = new Map<number, ReturnType<typeof sampleSub>[]>();
-    for (const sub of subs) {
-      const n = shardOf(sub.key, 4);
-      shards.set(n, [...(shards.get(n) ?? []), sub]);
-    }
-    for (const [n, subscriptions] of shards) {
-      writeFileSync(layout.shard(n), JSON.stringify({ schema: 2, shard: n, subscriptions }));
-    }
-    const shardFiles = [...shards.keys()].sort();
-    writeFileSync(
-      file,
-      JSON.stringify({
-        schema: 2,
-        seq: 0,
-        nextItemId: 1,
-        shards: 4,
-        shardFiles,
-        months: [],
-        indexFile: false,
-        runs: [],
-      }),
-    );
-    return shardFiles;
-  }
-
-  it('reads it as it is, and writes a shard as rows (and the manifest as version 3) once it changes', async () => {
-    const subs = Array.from({ length: 12 }, (_, i) => sampleSub(`telegram:${i + 1}`, { topics: ['nft'] }));
-    const shardFiles = writeV2(subs);
-    expect(shardFiles.length).toBeGreaterThan(1);
-    const store = await open();
-    expect(await store.listSubscriptions()).toHaveLength(12);
-    expect(await store.getSubscription('telegram:3')).toStrictEqual(subs[2]);
-    await store.saveSubscription({ ...subs[2]!, time: '09:30' });
-    await store.close();
-
-    expect(json(file).schema).toBe(3);
-    const changed = shardOf('telegram:3', 4);
-    expect(json(layout.shard(changed))).toMatchObject({ schema: 3, columns: expect.any(Array) });
-    const untouched = shardFiles.find((n) => n !== changed)!;
-    expect(json(layout.shard(untouched))).toMatchObject({ schema: 2, subscriptions: expect.any(Array) });
-
-    const again = await open();
-    expect(await again.listSubscriptions()).toHaveLength(12);
-    expect((await again.getSubscription('telegram:3'))?.time).toBe('09:30');
-    expect(await again.getSubscription('telegram:1')).toStrictEqual(subs[0]);
-    await again.close();
-  });
-});
-
 describe('LowdbStore refuses files it cannot use', () => {
   it.each([
     ['truncated JSON', '{"schema":2,"items":[', /is not valid JSON/],
     ['an empty file', '', /is not valid JSON/],
     ['another program’s JSON', '{"hello":"world"}', /is not a Briefcast data file/],
     ['JSON null', 'null', /is not a Briefcast data file/],
-    ['a newer schema', '{"schema":4,"seq":0}', /schema version 4; this Briefcast reads versions 1 to 3/],
+    ['a newer schema', '{"schema":5,"seq":0}', /schema version 5; this Briefcast reads version 4 only/],
+    [
+      'an unreleased older schema',
+      '{"schema":3,"seq":0}',
+      /schema version 3; this Briefcast reads version 4 only/,
+    ],
+    [
+      'a single file of schema 1',
+      '{"schema":1,"items":[],"subscriptions":[]}',
+      /schema version 1; this Briefcast reads version 4 only/,
+    ],
   ])(
     'refuses a manifest with %s, naming the file, and leaves it exactly as it was',
     async (_what, content, message) => {
@@ -368,13 +391,13 @@ describe('LowdbStore refuses files it cannot use', () => {
     await store.addItem(item(1));
     await store.close();
     const broken = which();
-    writeFileSync(broken, '{"schema":2,');
+    writeFileSync(broken, '{"schema":4,');
     const manifest = readFileSync(file, 'utf8');
     const error = await open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as Error).message).toContain(broken);
     expect((error as Error).message).toMatch(/not valid JSON/);
-    expect(readFileSync(broken, 'utf8')).toBe('{"schema":2,');
+    expect(readFileSync(broken, 'utf8')).toBe('{"schema":4,');
     expect(readFileSync(file, 'utf8')).toBe(manifest);
   });
 

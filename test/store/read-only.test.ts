@@ -89,11 +89,12 @@ describe('the data folder turning read-only mid-run', () => {
     await store.close();
 
     const reopened = await LowdbStore.open(file, { logger, shards: 4 });
-    expect((await reopened.listSubscriptions()).map((s) => s.key).sort()).toEqual([
-      'telegram:1',
-      'telegram:2',
-      'telegram:3',
-    ]);
+    expect(
+      reopened
+        .allSubscriptions()
+        .map((s) => s.settings.key)
+        .sort(),
+    ).toEqual(['telegram:1', 'telegram:2', 'telegram:3']);
     expect((await reopened.queryItems({})).total).toBe(2);
     await reopened.close();
   });

@@ -1,4 +1,4 @@
-import type { SendRate } from '../../delivery/run-record.js';
+import type { SendRate } from '../../core/store.js';
 import { html, type SafeHtml } from './html.js';
 
 /** The chart's drawing area, in SVG units (it scales to the page's width). */

@@ -13,13 +13,17 @@ import { parseDate } from '../../core/parse.js';
 import { searchItems } from '../../core/search.js';
 import { nextDelivery } from '../../core/subscription.js';
 import { describeInstant, localDate } from '../../core/time.js';
-import type { SendRate } from '../../delivery/run-record.js';
 import type { Logger } from '../../log.js';
 import { type Asset, loadAssets } from './assets.js';
 import { type DeskAuth, SESSION_MS } from './auth.js';
 import type { SafeHtml } from './html.js';
 import { briefingPage } from './pages/briefing.js';
-import { deliveriesPage, digestPreviewPage, type SubscriptionFilter } from './pages/deliveries.js';
+import {
+  deliveriesPage,
+  digestPreviewPage,
+  SUBSCRIPTIONS_SHOWN,
+  type SubscriptionFilter,
+} from './pages/deliveries.js';
 import {
   blankValues,
   deletePage,
@@ -91,8 +95,6 @@ export interface DeskServerOptions {
   readonly host?: string;
   /** @defaultValue {@link DEFAULT_LIMITER} */
   readonly limiter?: FailureLimiterOptions;
-  /** The newest run's send rate, when the delivery engine kept one. */
-  readonly lastSendRate?: () => Promise<SendRate | undefined>;
 }
 
 type Env = { Variables: { session: DeskSession; sessionId: string } };
@@ -407,37 +409,39 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
   app.get('/deliveries', async (c) => {
     const platform = c.req.query('platform') || undefined;
     const status = c.req.query('status') || undefined;
+    const after = c.req.query('after') || undefined;
     const filter: SubscriptionFilter = {
       ...(PLATFORMS.includes(platform as Platform) && { platform: platform as Platform }),
       ...((status === 'active' || status === 'paused') && { status }),
     };
-    const all = await newsroom.store.listSubscriptions();
-    const subscriptions = all
-      .filter(
-        (s) =>
-          (filter.platform === undefined || s.chat.platform === filter.platform) &&
-          (filter.status === undefined || s.status === filter.status),
-      )
-      .sort((a, b) => a.key.localeCompare(b.key));
+    const page = await newsroom.store.subscriptionPage({
+      ...filter,
+      ...(after !== undefined && { after }),
+      limit: SUBSCRIPTIONS_SHOWN + 1,
+    });
+    const records = page.records.slice(0, SUBSCRIPTIONS_SHOWN);
+    const counts = await newsroom.store.subscriptionCounts();
+    const total = Object.values(counts).reduce((n, c) => n + c.active + c.paused, 0);
     const runs = [...(await newsroom.store.recentRuns(RUNS_SHOWN))].reverse();
-    const lastRate = await options.lastSendRate?.();
+    const nextAfter = page.records.length > SUBSCRIPTIONS_SHOWN ? records.at(-1)?.settings.key : undefined;
     return htmlResponse(
       c,
       deliveriesPage({
         session: c.get('session'),
         newsroom,
         filter,
-        subscriptions,
-        total: all.length,
+        records,
+        matching: page.total,
+        total,
         runs,
-        ...(lastRate && { lastRate }),
+        ...(nextAfter !== undefined && { nextAfter }),
       }),
     );
   });
 
   app.get('/deliveries/digest', async (c) => {
     const key = c.req.query('key') ?? '';
-    const sub = key === '' ? undefined : await newsroom.store.getSubscription(key);
+    const sub = key === '' ? undefined : (await newsroom.store.getSubscription(key))?.settings;
     if (!sub || sub.key !== chatKey(sub.chat))
       return htmlResponse(
         c,

@@ -17,13 +17,14 @@ function deletedId(data: unknown): { id: string; unavailable: boolean } | undefi
 
 /**
  * Pauses subscriptions when their channel goes away: a deleted channel or thread pauses its own;
- * the bot leaving (or being removed from) a server pauses those of every channel and thread it knew
- * there. A server that is only unavailable (`unavailable: true`, an outage) pauses nothing.
+ * the bot leaving (or being removed from) a server pauses those of every channel and thread there,
+ * found by the server id each subscription keeps (`ChatRef.guild`), so threads the bot never saw
+ * (old archived ones) are paused too. A server that is only unavailable (`unavailable: true`, an
+ * outage) pauses nothing.
  *
- * It listens to the gateway's raw dispatches rather than discord.js's `guildDelete`, because by the
- * time that fires discord.js has already dropped the server's channels from its cache, and
- * `channelDelete`/`threadDelete` fire only for cached channels. A thread the bot never saw (an old
- * archived one) is missed here and paused by delivery when Discord answers Unknown Channel.
+ * It listens to the gateway's raw dispatches rather than discord.js's `channelDelete`/`threadDelete`,
+ * which fire only for channels in discord.js's cache. A thread deleted without the bot seeing it is
+ * paused by delivery when Discord answers Unknown Channel.
  *
  * @param track - registers the work, so that stopping waits for it
  */
@@ -34,33 +35,30 @@ export function watchChatRemovals(
   now: () => Date,
   track: (work: Promise<unknown>) => void,
 ): void {
-  const pause = async (channelIds: ReadonlySet<string>, reason: string) => {
-    if (channelIds.size === 0) return;
-    const subscriptions = await newsroom.store.listSubscriptions();
-    for (const sub of subscriptions) {
-      if (sub.chat.platform !== 'discord' || !channelIds.has(sub.chat.id)) continue;
-      if (await newsroom.pauseSubscription(sub.chat, reason, now()))
-        logger.info({ chat: sub.key, reason }, 'paused a Discord subscription');
-    }
-  };
-  const run = (channelIds: ReadonlySet<string>, reason: string) =>
+  const run = (pausing: () => Promise<string[]>, reason: string) =>
     track(
-      pause(channelIds, reason).catch((err: unknown) =>
-        logger.error({ err, reason }, 'could not pause subscriptions'),
+      pausing().then(
+        (keys) => {
+          for (const key of keys) logger.info({ chat: key, reason }, 'paused a Discord subscription');
+        },
+        (err: unknown) => logger.error({ err, reason }, 'could not pause subscriptions'),
       ),
     );
 
   client.ws.on(GatewayDispatchEvents.GuildDelete, (data: unknown) => {
     const deleted = deletedId(data);
     if (!deleted || deleted.unavailable) return;
-    // Read now: discord.js forgets the server's channels right after this event.
-    const channels = client.guilds.cache.get(deleted.id)?.channels.cache;
-    run(new Set(channels?.keys() ?? []), PAUSE_REASON.removedFromServer);
+    run(
+      () => newsroom.pauseGuild(deleted.id, PAUSE_REASON.removedFromServer, now()),
+      PAUSE_REASON.removedFromServer,
+    );
   });
   for (const event of [GatewayDispatchEvents.ChannelDelete, GatewayDispatchEvents.ThreadDelete]) {
     client.ws.on(event, (data: unknown) => {
       const deleted = deletedId(data);
-      if (deleted) run(new Set([deleted.id]), PAUSE_REASON.channelDeleted);
+      if (!deleted) return;
+      const chat = { platform: 'discord', id: deleted.id } as const;
+      run(() => newsroom.pauseChat(chat, PAUSE_REASON.channelDeleted, now()), PAUSE_REASON.channelDeleted);
     });
   }
 }

@@ -23,13 +23,15 @@ const ADMIN_PERMISSIONS = [PermissionFlagsBits.ManageGuild, PermissionFlagsBits.
  * is a private chat (its user may subscribe it); a server channel — and a group DM, where the bot
  * cannot post — is a group. Whether the user administers the chat comes from the member's
  * permissions in that channel as Discord computed them for this interaction (Manage Server or
- * Manage Channels; Administrator implies both), read on every call.
+ * Manage Channels; Administrator implies both), read on every call. The chat carries its server's
+ * id, so that a subscription made here is found when the bot leaves the server.
  */
 export function invocationBase(interaction: CommandInteraction): InvocationBase | undefined {
   const channelId = interaction.channelId;
   if (channelId === null) return undefined;
-  const chat: ChatRef = { platform: 'discord', id: channelId };
-  const inGuild = interaction.guildId !== null;
+  const guild = interaction.guildId;
+  const chat: ChatRef = { platform: 'discord', id: channelId, ...(guild !== null && { guild }) };
+  const inGuild = guild !== null;
   const chatKind: ChatKind =
     inGuild || interaction.context === InteractionContextType.PrivateChannel ? 'group' : 'private';
   const { user: author } = interaction;

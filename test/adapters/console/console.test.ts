@@ -105,7 +105,7 @@ describe('npm start with no platform token', () => {
     expect(stdout).toContain('Delivery: 07:00 Europe/Berlin');
     const store = await LowdbStore.open(path.join(dir, 'db.json'), { logger: silentLogger });
     expect((await store.queryItems({})).total).toBe(4);
-    expect(await store.getSubscription('console:local')).toMatchObject({ time: '07:00' });
+    expect((await store.getSubscription('console:local'))?.settings).toMatchObject({ time: '07:00' });
     await store.close();
   });
 

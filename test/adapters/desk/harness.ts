@@ -1,6 +1,5 @@
 import { createServer } from 'node:net';
 import { DeskAuth } from '../../../src/adapters/desk/auth.js';
-import { MemoryDeskSessions } from '../../../src/adapters/desk/memory-sessions.js';
 import type { FailureLimiterOptions } from '../../../src/adapters/desk/rate-limit.js';
 import { type DeskServer, startDeskServer } from '../../../src/adapters/desk/server.js';
 import type { UserRef } from '../../../src/core/chat.js';
@@ -27,7 +26,6 @@ export interface DeskOptions extends NewsroomFixtureOptions {
   /** The public address; default `http://127.0.0.1:<port>`. */
   readonly publicUrl?: string;
   readonly limiter?: FailureLimiterOptions;
-  readonly sessions?: MemoryDeskSessions;
 }
 
 /** A desk on a newsroom (memory store, sample briefing, test clock) served on 127.0.0.1 over real HTTP. */
@@ -40,7 +38,7 @@ export async function startDesk(options: DeskOptions = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const publicUrl = options.publicUrl ?? base;
-  const sessions = options.sessions ?? new MemoryDeskSessions();
+  const sessions = room.store;
   const { logger, records } = recordingLogger();
   const auth = new DeskAuth({
     sessions,

@@ -125,7 +125,7 @@ describe('the desk over HTTP', () => {
 
   it('ends the session on sign-out, in every process sharing the store', async () => {
     desk = await startDesk();
-    const other = await startDesk({ sessions: desk.sessions });
+    const other = await startDesk({ store: desk.store });
     try {
       const cookie = await desk.signIn();
       // Another process on the same store knows the session (same signing key, same records)...
@@ -381,7 +381,7 @@ describe('the desk over HTTP', () => {
       { topics: ['nft'] },
       desk.clock.now(),
     );
-    await desk.newsroom.pauseSubscription(
+    await desk.newsroom.pauseChat(
       { platform: 'discord', id: '555' },
       'the channel was deleted',
       desk.clock.now(),

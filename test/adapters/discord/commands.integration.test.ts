@@ -99,19 +99,21 @@ describe('Discord subscriptions: who may subscribe a channel', () => {
     expect(answer.ephemeral).toBe(false);
     expect(answer.embeds?.[0]?.title).toBe('Subscribed. This chat will get a digest every day.');
     const sub = await h.store.getSubscription(NEWS);
-    expect(sub).toMatchObject({
+    expect(sub?.settings).toMatchObject({
       topics: ['mining', 'nft'],
       time: '07:30',
       timezone: 'Europe/Berlin',
       chatKind: 'group',
       chatTitle: '#news',
     });
-    expect(sub?.createdBy).toEqual({ platform: 'discord', id: USERS.moderator.id, name: 'mod' });
+    expect(sub?.settings.createdBy).toEqual({ platform: 'discord', id: USERS.moderator.id, name: 'mod' });
   });
 
   it('lets a server admin unsubscribe; a thread is a chat of its own', async () => {
     await h.command('subscribe', 'serverAdmin', {}, { channelId: THREAD_ID });
-    expect(await h.store.getSubscription(`discord:${THREAD_ID}`)).toMatchObject({ status: 'active' });
+    expect((await h.store.getSubscription(`discord:${THREAD_ID}`))?.settings).toMatchObject({
+      status: 'active',
+    });
     expect(await h.store.getSubscription(NEWS)).toBeUndefined();
     const answer = await h.command('unsubscribe', 'serverAdmin', {}, { channelId: THREAD_ID });
     expect(answer.content).toContain('Unsubscribed');
@@ -126,7 +128,7 @@ describe('Discord subscriptions: who may subscribe a channel', () => {
       { channelId: DM_ID, dm: true },
     );
     expect(answer.ephemeral).toBe(false);
-    expect(await h.store.getSubscription(`discord:${DM_ID}`)).toMatchObject({
+    expect((await h.store.getSubscription(`discord:${DM_ID}`))?.settings).toMatchObject({
       chatKind: 'private',
       topics: ['policy'],
       chatTitle: 'DM with mel',

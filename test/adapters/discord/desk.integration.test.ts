@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeskAuth } from '../../../src/adapters/desk/auth.js';
-import { MemoryDeskSessions } from '../../../src/adapters/desk/memory-sessions.js';
+import { MemoryStore } from '../../../src/store/memory.js';
 import { type Harness, startHarness, textOf } from './harness.js';
 
 let h: Harness | undefined;
@@ -12,7 +12,7 @@ afterEach(async () => {
 describe('Discord /desk', () => {
   it('answers an editor in a server with a sign-in link only they see, and other members with the editor-only reply', async () => {
     const desk = new DeskAuth({
-      sessions: new MemoryDeskSessions(),
+      sessions: new MemoryStore(),
       publicUrl: 'https://desk.example.org',
       isEditor: () => true,
     });

@@ -14,7 +14,7 @@ afterEach(async () => {
 
 const statusOf = async (channelId: string) => {
   const sub = await h.store.getSubscription(`discord:${channelId}`);
-  return sub && { status: sub.status, reason: sub.pausedReason };
+  return sub && { status: sub.settings.status, reason: sub.settings.pausedReason };
 };
 
 describe('Discord chats going away', () => {

@@ -27,7 +27,7 @@ describe('Telegram groups, channels and forum topics', () => {
     expect(await bot.store.getSubscription('telegram:-100200')).toBeUndefined();
     const accepted = await bot.ask({ chat: GROUP, from: ADMIN, text: '/subscribe nft' });
     expect(accepted.visibleText).toContain('Subscribed');
-    expect(await bot.store.getSubscription('telegram:-100200')).toMatchObject({
+    expect((await bot.store.getSubscription('telegram:-100200'))?.settings).toMatchObject({
       chatKind: 'group',
       chatTitle: 'Miners',
       topics: ['nft'],
@@ -74,7 +74,9 @@ describe('Telegram groups, channels and forum topics', () => {
   it('subscribes a channel from a channel post, and tells a channel that editor commands need a user', async () => {
     const sub = await bot.ask({ chat: CHANNEL, text: '/subscribe mining' });
     expect(sub.visibleText).toContain('Subscribed');
-    expect(await bot.store.getSubscription('telegram:-100300')).toMatchObject({ chatKind: 'channel' });
+    expect((await bot.store.getSubscription('telegram:-100300'))?.settings).toMatchObject({
+      chatKind: 'channel',
+    });
     const post = await bot.ask({ chat: CHANNEL, text: '/post mining Headline\nBody' });
     expect(post.visibleText).toContain('Channel posts carry no user');
     expect(bot.fake.stats.byMethod.getChatMember ?? 0).toBe(0);
@@ -106,7 +108,7 @@ describe('Telegram groups, channels and forum topics', () => {
     const reply = await bot.ask({ chat: FORUM, from: ADMIN, message_thread_id: 42, text: '/subscribe' });
     expect(reply.message_thread_id).toBe(42);
     expect(reply.visibleText).toContain('Subscribed');
-    const sub = await bot.store.getSubscription('telegram:-100400#42');
+    const sub = (await bot.store.getSubscription('telegram:-100400#42'))?.settings;
     expect(sub?.chat).toEqual({ platform: 'telegram', id: '-100400', thread: '42' });
     expect(await bot.store.getSubscription('telegram:-100400')).toBeUndefined();
 

@@ -2,10 +2,10 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
 import { apiRootOf } from '../../../src/adapters/telegram/telegram.js';
-import type { ChatRef } from '../../../src/core/chat.js';
+import type { ChatId, ChatRef } from '../../../src/core/chat.js';
 import { Dispatcher, type Invocation } from '../../../src/core/dispatch.js';
 import type { Doc } from '../../../src/core/document.js';
-import type { Subscription } from '../../../src/core/subscription.js';
+import type { Subscription, SubscriptionRecord } from '../../../src/core/subscription.js';
 import { silentLogger } from '../../../src/log.js';
 import { MemoryStore } from '../../../src/store/memory.js';
 import { subscriptionFor } from '../../helpers/fixtures.js';
@@ -21,13 +21,13 @@ class FailingDispatcher extends Dispatcher {
 /** A memory store that fails on demand, as a broken disk or database would. */
 class FailingStore extends MemoryStore {
   failing = false;
-  override async getSubscription(key: string): Promise<Subscription | undefined> {
+  override async getSubscription(key: string): Promise<SubscriptionRecord | undefined> {
     if (this.failing) throw new Error('the store is down');
     return super.getSubscription(key);
   }
-  override async listSubscriptions(): Promise<readonly Subscription[]> {
+  override async chatSubscriptions(chat: ChatId): Promise<readonly SubscriptionRecord[]> {
     if (this.failing) throw new Error('the store is down');
-    return super.listSubscriptions();
+    return super.chatSubscriptions(chat);
   }
 }
 
@@ -68,12 +68,14 @@ describe('Telegram membership, migrations, failures and shutdown', () => {
     bot.fake.pushMyChatMember(forum, 'kicked');
     await bot.settle();
     for (const key of ['telegram:-100600', 'telegram:-100600#7']) {
-      expect(await bot.store.getSubscription(key)).toMatchObject({
+      expect((await bot.store.getSubscription(key))?.settings).toMatchObject({
         status: 'paused',
         pausedReason: 'the bot was removed from the chat',
       });
     }
-    expect(await bot.store.getSubscription('telegram:-100601')).toMatchObject({ status: 'active' });
+    expect((await bot.store.getSubscription('telegram:-100601'))?.settings).toMatchObject({
+      status: 'active',
+    });
   });
 
   it('pauses a private chat’s subscription when the user blocks the bot, and does not resume it when unblocked', async () => {
@@ -82,13 +84,13 @@ describe('Telegram membership, migrations, failures and shutdown', () => {
     await bot.store.saveSubscription(subscription({ platform: 'telegram', id: '333' }, 'private'));
     bot.fake.pushMyChatMember(user, 'kicked');
     await bot.settle();
-    expect(await bot.store.getSubscription('telegram:333')).toMatchObject({
+    expect((await bot.store.getSubscription('telegram:333'))?.settings).toMatchObject({
       status: 'paused',
       pausedReason: 'the bot was blocked by the user',
     });
     bot.fake.pushMyChatMember(user, 'member');
     await bot.settle();
-    expect(await bot.store.getSubscription('telegram:333')).toMatchObject({ status: 'paused' });
+    expect((await bot.store.getSubscription('telegram:333'))?.settings).toMatchObject({ status: 'paused' });
     const reply = await bot.ask({ chat: user, text: '/subscribe' });
     expect(reply.visibleText).toContain('Subscription resumed');
   });
@@ -98,7 +100,9 @@ describe('Telegram membership, migrations, failures and shutdown', () => {
     await bot.store.saveSubscription(subscription({ platform: 'telegram', id: '-100700' }, 'channel'));
     bot.fake.pushMyChatMember({ id: -100700, type: 'channel', title: 'C' }, 'left');
     await bot.settle();
-    expect(await bot.store.getSubscription('telegram:-100700')).toMatchObject({ status: 'paused' });
+    expect((await bot.store.getSubscription('telegram:-100700'))?.settings).toMatchObject({
+      status: 'paused',
+    });
   });
 
   it('moves a subscription when its group becomes a supergroup, before any send fails', async () => {
@@ -107,7 +111,7 @@ describe('Telegram membership, migrations, failures and shutdown', () => {
     bot.fake.pushMigration(-4100, -1004100);
     await bot.settle();
     expect(await bot.store.getSubscription('telegram:-4100')).toBeUndefined();
-    const moved = await bot.store.getSubscription('telegram:-1004100');
+    const moved = (await bot.store.getSubscription('telegram:-1004100'))?.settings;
     expect(moved).toMatchObject({ chat: { platform: 'telegram', id: '-1004100' }, time: '08:00' });
     expect(
       await bot.adapter.sender.send(moved!.chat, { html: 'hi', plain: 'hi' }, { kind: 'digest' }),

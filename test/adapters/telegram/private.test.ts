@@ -58,7 +58,7 @@ describe('Telegram private chats', () => {
   it('subscribes, shows the settings and unsubscribes', async () => {
     const sub = await bot.ask({ chat: READER, text: '/subscribe mining 07:30 UTC' });
     expect(sub.visibleText).toContain('Subscribed');
-    const saved = await bot.store.getSubscription('telegram:222');
+    const saved = (await bot.store.getSubscription('telegram:222'))?.settings;
     expect(saved).toMatchObject({ chatKind: 'private', time: '07:30', timezone: 'UTC', topics: ['mining'] });
     expect(saved?.createdBy).toEqual({ platform: 'telegram', id: '222', name: 'Rita' });
     const settings = await bot.ask({ chat: READER, text: '/settings' });

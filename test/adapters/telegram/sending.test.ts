@@ -126,7 +126,7 @@ describe('Telegram sends', () => {
     expect(reply.visibleText).toContain('subscription');
     await bot.settle();
     expect(await bot.store.getSubscription('telegram:-4001')).toBeUndefined();
-    expect(await bot.store.getSubscription('telegram:-100888')).toMatchObject({
+    expect((await bot.store.getSubscription('telegram:-100888'))?.settings).toMatchObject({
       chat: { platform: 'telegram', id: '-100888' },
     });
   });

@@ -2,9 +2,8 @@ import { PLATFORMS, type Platform } from '../../../core/chat.js';
 import type { DeskSession } from '../../../core/desk.js';
 import type { Newsroom } from '../../../core/newsroom.js';
 import type { DeliveryRun } from '../../../core/store.js';
-import type { Subscription } from '../../../core/subscription.js';
+import type { Subscription, SubscriptionRecord } from '../../../core/subscription.js';
 import { describeInstant } from '../../../core/time.js';
-import type { SendRate } from '../../../delivery/run-record.js';
 import { sendRateChart } from '../chart.js';
 import { html, type SafeHtml } from '../html.js';
 import { page } from './layout.js';
@@ -23,14 +22,16 @@ export interface DeliveriesParts {
   readonly session: DeskSession;
   readonly newsroom: Newsroom;
   readonly filter: SubscriptionFilter;
-  /** The subscriptions matching the filter (the table shows the first {@link SUBSCRIPTIONS_SHOWN}). */
-  readonly subscriptions: readonly Subscription[];
+  /** A page of the subscriptions matching the filter, in key order. */
+  readonly records: readonly SubscriptionRecord[];
+  /** How many match the filter. */
+  readonly matching: number;
   /** Subscriptions in all, before filtering. */
   readonly total: number;
+  /** The key the next page starts after, when there is one. */
+  readonly nextAfter?: string;
   /** Newest first. */
   readonly runs: readonly DeliveryRun[];
-  /** Digests sent per second in the newest run, when it was recorded. */
-  readonly lastRate?: SendRate;
 }
 
 const seconds = (run: DeliveryRun) =>
@@ -57,7 +58,12 @@ export function deliveriesPage(parts: DeliveriesParts): SafeHtml {
   const { newsroom, filter, runs } = parts;
   const tz = newsroom.settings.timezone;
   const last = runs[0];
-  const shown = parts.subscriptions.slice(0, SUBSCRIPTIONS_SHOWN);
+  const shown = parts.records;
+  const nextQuery = new URLSearchParams({
+    ...(filter.platform && { platform: filter.platform }),
+    ...(filter.status && { status: filter.status }),
+    ...(parts.nextAfter !== undefined && { after: parts.nextAfter }),
+  }).toString();
   return page({
     title: 'Deliveries',
     session: parts.session,
@@ -79,9 +85,9 @@ export function deliveriesPage(parts: DeliveriesParts): SafeHtml {
       }
       ${
         last
-          ? parts.lastRate
+          ? last.sendRate
             ? sendRateChart(
-                parts.lastRate,
+                last.sendRate,
                 `Digests sent per second, run of ${describeInstant(new Date(last.startedAt), tz)}`,
               )
             : html`<p class="hint">The last run has no per-second figures.</p>`
@@ -95,20 +101,20 @@ export function deliveriesPage(parts: DeliveriesParts): SafeHtml {
         ${select('status', 'Status', ['active', 'paused'], filter.status)}
         <button type="submit">Filter</button>
       </form>
-      <p>${parts.subscriptions.length} of ${parts.total} ${parts.total === 1 ? 'subscription' : 'subscriptions'}${parts.subscriptions.length > shown.length ? `; the first ${shown.length} are shown` : ''}.</p>
+      <p>${parts.matching} of ${parts.total} ${parts.total === 1 ? 'subscription' : 'subscriptions'}${parts.matching > shown.length ? `; ${shown.length} shown` : ''}.${parts.nextAfter !== undefined ? html` <a href="/deliveries?${nextQuery}#subscriptions">Next ${SUBSCRIPTIONS_SHOWN}</a>` : ''}</p>
       ${
         shown.length === 0
           ? ''
           : html`<div class="table-wrap"><table class="subscriptions">
         <thead><tr><th scope="col">Platform</th><th scope="col">Chat</th><th scope="col">Topics</th><th scope="col">Time</th><th scope="col">Status</th><th scope="col">Last digest</th><th scope="col"><span class="visually-hidden">Digest</span></th></tr></thead>
         <tbody>${shown.map(
-          (sub) => html`<tr>
+          ({ settings: sub, delivery }) => html`<tr>
             <td>${sub.chat.platform}</td>
             <td>${sub.chatTitle ?? sub.chat.id}${sub.chat.thread !== undefined ? ` (topic ${sub.chat.thread})` : ''}</td>
             <td>${sub.topics.length === 0 ? 'all' : sub.topics.map((t) => newsroom.topics.label(t)).join(', ')}</td>
             <td>${sub.time} ${sub.timezone}</td>
             <td><span class="status status-${sub.status}">${sub.status}</span>${sub.pausedReason ? html`<br><span class="muted">${sub.pausedReason}</span>` : ''}</td>
-            <td>${sub.stats.lastSentAt ? describeInstant(new Date(sub.stats.lastSentAt), sub.timezone) : '—'}</td>
+            <td>${delivery.lastSentAt ? describeInstant(new Date(delivery.lastSentAt), sub.timezone) : '—'}${delivery.lastError ? html`<br><span class="muted">last error: ${delivery.lastError}</span>` : ''}</td>
             <td><a href="/deliveries/digest?key=${encodeURIComponent(sub.key)}" aria-label="Digest preview for ${sub.chatTitle ?? sub.chat.id}">Digest preview</a></td>
           </tr>`,
         )}</tbody>
