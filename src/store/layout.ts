@@ -17,7 +17,7 @@ import {
  *
  * | file | holds | written |
  * | --- | --- | --- |
- * | `db.json` | the manifest: schema, journal position, next item id, which files belong, the last runs | last in every checkpoint — its commit point |
+ * | `db.json` | the manifest: schema, journal position, next item id, which files belong, the last runs, the desk's links and sessions | last in every checkpoint — its commit point |
  * | `db.subscriptions.NN.json` | the subscriptions whose key hashes to shard NN, one row each | when one of them changed |
  * | `db.items.YYYY-MM.json` | the items published in that month (UTC) | when one of them changed |
  * | `db.items.index.json` | id, topic and publication instant of every item, in time order | when an item changed |
