@@ -40,7 +40,7 @@ import {
   scaleRuns,
   scaleSubscriptions,
 } from './lib/scale-data.js';
-import { SCALE_QUERY_CALLS, SCALE_RATE, type ScaleResult } from './lib/scale-figures.js';
+import { type JournalResult, SCALE_QUERY_CALLS, SCALE_RATE, type ScaleResult } from './lib/scale-figures.js';
 
 const BENCH = 'scale';
 const CHILD = fileURLToPath(new URL('./lib/scale-child.ts', import.meta.url));
@@ -169,8 +169,9 @@ async function appStartToReady(file: string, built: boolean): Promise<number | u
   return readyMs;
 }
 
-async function measureChild(file: string): Promise<ScaleResult | undefined> {
-  const child = startChild(['measure', file], 'pipe');
+/** Runs a child with `args` and returns the value of the JSON line it prints under `key`. */
+async function childResult<T>(args: string[], key: string): Promise<T | undefined> {
+  const child = startChild(args, 'pipe');
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
@@ -178,9 +179,11 @@ async function measureChild(file: string): Promise<ScaleResult | undefined> {
   const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
   await exited(child);
   clearTimeout(timer);
-  const line = out.split('\n').find((l) => l.startsWith('{"scale"'));
-  return line ? (JSON.parse(line) as { scale: ScaleResult }).scale : undefined;
+  const line = out.split('\n').find((l) => l.startsWith(`{"${key}"`));
+  return line ? (JSON.parse(line) as Record<string, T>)[key] : undefined;
 }
+
+const measureChild = (file: string) => childResult<ScaleResult>(['measure', file], 'scale');
 
 function recordedLines(file: string): string[] {
   if (!existsSync(file)) return [];
@@ -237,6 +240,11 @@ async function main(): Promise<void> {
     cpSync(measureDir, drillDir, { recursive: true });
     const appDir = path.join(root, 'app');
     cpSync(measureDir, appDir, { recursive: true });
+    const journalDirs = ['sync', 'nosync'].map((mode) => {
+      const d = path.join(root, `journal-${mode}`);
+      cpSync(measureDir, d, { recursive: true });
+      return d;
+    });
     emit('data.subscriptions', sizeOf(measureDir, '.subscriptions.') / MB, 'MB');
     emit('data.items', sizeOf(measureDir, '.items.') / MB, 'MB');
     emit('data.generate', (performance.now() - generateStart) / 1000, 's');
@@ -277,10 +285,29 @@ async function main(): Promise<void> {
       emit('fanout.loop_delay.max', r.loopDelayMaxMs, 'ms', atMost(r.loopDelayMaxMs, 100, '≤ 100 ms'));
       emit('fanout.loop_delay.p99', r.loopDelayP99Ms, 'ms');
       emit('fanout.checkpoints', r.checkpoints, 'count');
+      emit('fanout.journal_syncs', r.fanoutJournalSyncs, 'count');
       emit('close', r.closeMs, 'ms');
       emit('peak_rss', r.peakRssMb, 'MB', atMost(r.peakRssMb, 300, '≤ 300 MB'));
     } else {
       emit('measure.failed', 1, 'count', { text: '= 0', ok: false });
+    }
+
+    // The journal's cost: the same outcomes recorded with fdatasync (the default) and without.
+    for (const [n, mode] of ['sync', 'nosync'].entries()) {
+      const j = await childResult<JournalResult>(
+        ['journal', path.join(journalDirs[n]!, 'db.json'), mode],
+        'journal',
+      );
+      rmSync(journalDirs[n]!, { recursive: true, force: true });
+      if (!j) {
+        emit(`journal.${mode}.failed`, 1, 'count', { text: '= 0', ok: false });
+        continue;
+      }
+      emit(`journal.${mode}.outcomes_per_second`, j.outcomesPerSecond, 'outcomes/s');
+      emit(`journal.${mode}.finish.p50`, j.finishP50Ms, 'ms');
+      emit(`journal.${mode}.finish.p99`, j.finishP99Ms, 'ms');
+      emit(`journal.${mode}.syncs`, j.syncs, 'count');
+      if (n === 0) emit('lock.take_and_release', j.lockUs, 'µs');
     }
 
     try {

@@ -5,6 +5,7 @@ import deleteCommand from './delete.js';
 import desk from './desk.js';
 import digest from './digest.js';
 import edit from './edit.js';
+import feed from './feed.js';
 import help from './help.js';
 import post from './post.js';
 import settings from './settings.js';
@@ -14,6 +15,7 @@ import subscribe from './subscribe.js';
 import topic from './topic.js';
 import topics from './topics.js';
 import unsubscribe from './unsubscribe.js';
+import wire from './wire.js';
 
 /**
  * Every command, listed by hand (no folder scanning: a scan silently skips a misnamed file), in the
@@ -34,4 +36,6 @@ export const commands: readonly Command[] = validateCommands([
   digest,
   stats,
   desk,
+  feed,
+  wire,
 ]);

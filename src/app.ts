@@ -18,6 +18,12 @@ import { type HealthServer, startHealthServer } from './health.js';
 import type { Logger } from './log.js';
 import { LowdbStore } from './store/lowdb.js';
 import { loadSample, loadTopics } from './store/seed.js';
+import { type EditorChannel, WireNotifier } from './wire/notifier.js';
+import { FeedParser } from './wire/parser.js';
+import { type FeedReader, HttpFeedReader } from './wire/reader.js';
+import { WireScheduler, type WireSchedulerOptions } from './wire/scheduler.js';
+import type { WireStore } from './wire/store.js';
+import { Wire } from './wire/wire.js';
 
 /** What the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -33,6 +39,14 @@ export interface AppDeps {
   readonly deskSessions?: DeskSessions;
   /** Delivery tuning (retry policy, timeouts); defaults suit production. */
   readonly delivery?: Partial<Pick<DeliveryEngineOptions, 'retry' | 'progressIntervalMs' | 'stopTimeoutMs'>>;
+  /** The wire's store. Defaults to the store's own (`store.wire`). */
+  readonly wireStore?: WireStore;
+  /** Wire polling tuning (jitter, tick); defaults suit production. */
+  readonly wirePolling?: Partial<
+    Pick<WireSchedulerOptions, 'jitterMs' | 'tickMs' | 'concurrency' | 'shouldPoll'>
+  >;
+  /** Wire notifications: how often each editor may get a batch. */
+  readonly wireNotifyIntervalMs?: number;
 }
 
 /** A running Briefcast: its parts, and how to stop it. */
@@ -51,6 +65,11 @@ export interface App {
   readonly health?: HealthServer;
   /** The editors' desk when `DESK_PORT` is set. */
   readonly desk?: DeskServer;
+  /** The news wire: feeds, drafts, decisions. */
+  readonly wire: Wire;
+  /** Polls the wire's feeds every minute for those due; `wireScheduler.tick()` polls now. */
+  readonly wireScheduler: WireScheduler;
+  readonly wireNotifier: WireNotifier;
   /** Resolves when the app wants to end by itself (the console's input ended). */
   readonly ended: Promise<void>;
   /**
@@ -107,6 +126,10 @@ export async function startApp(deps: AppDeps): Promise<App> {
     discord: new Set(config.adminDiscordIds),
     console: new Set([CONSOLE_USER_ID]),
   };
+  const wireStore = deps.wireStore ?? store.wire;
+  const parser = new FeedParser();
+  const reader: FeedReader = new HttpFeedReader({ allowPrivate: config.feeds.allowPrivate }, parser);
+  const wire = new Wire({ store: wireStore, newsroom, reader });
   const isEditor = (user: UserRef) => editors[user.platform].has(user.id);
   // The desk's sign-in links are minted by `/desk`, so they exist before the dispatcher.
   const deskAuth = config.desk
@@ -116,9 +139,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
         isEditor,
       })
     : undefined;
-  const dispatcher = new Dispatcher(commands, newsroom, editors, logger, {
-    ...(deskAuth !== undefined && { desk: deskAuth }),
-  });
+  const dispatcher = new Dispatcher(commands, newsroom, editors, logger, wire, deskAuth);
   // Made before the adapters: each platform adapter takes its gate for its command replies.
   const gates = createGates(config, logger);
 
@@ -174,6 +195,26 @@ export async function startApp(deps: AppDeps): Promise<App> {
     };
   }
   const delivery = new DeliveryEngine({ newsroom, lanes, logger, ...deps.delivery });
+  const wireNotifier = new WireNotifier({
+    wire,
+    channels: adapters.flatMap((adapter) => editorChannel(adapter, gates)),
+    editors: {
+      telegram: config.adminTelegramIds,
+      discord: config.adminDiscordIds,
+      ...(consoleMode && { console: [CONSOLE_USER_ID] }),
+    },
+    logger,
+    ...(deps.wireNotifyIntervalMs !== undefined && { intervalMs: deps.wireNotifyIntervalMs }),
+  });
+  // Only the process that delivers should poll once several share a store: `shouldPoll` is that hook.
+  const wireScheduler = new WireScheduler({
+    wire,
+    clock,
+    logger,
+    pollMinutes: config.feeds.pollMinutes,
+    onRound: (outcomes, now) => wireNotifier.afterRound(outcomes, now),
+    ...deps.wirePolling,
+  });
   const scheduler = new Scheduler(delivery, { logger });
   // Before the adapters connect, so a port in use stops the start before anything is online.
   const health =
@@ -203,10 +244,13 @@ export async function startApp(deps: AppDeps): Promise<App> {
     throw e;
   }
   scheduler.start();
+  wireScheduler.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      await wireScheduler.stop();
+      await parser.close();
       await scheduler.stop();
       await delivery.stop();
       await desk?.close();
@@ -219,6 +263,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
         }
       }
       await store.close();
+      if (wireStore !== store.wire) await wireStore.close();
     })();
     return stopping;
   };
@@ -232,7 +277,40 @@ export async function startApp(deps: AppDeps): Promise<App> {
     scheduler,
     ...(health && { health }),
     ...(desk && { desk }),
+    wire,
+    wireScheduler,
+    wireNotifier,
     ended,
     stop,
   };
+}
+
+/**
+ * How the wire reaches editors on an adapter's platform: its private chat with the bot, and the
+ * adapter's sender through the platform's send gate (notifications share the bot's rate budget).
+ */
+function editorChannel(adapter: Adapter, gates: DeliveryGates): EditorChannel[] {
+  const directChat = adapter.directChat?.bind(adapter);
+  if (directChat === undefined) return [];
+  const { sender } = adapter;
+  const gate = gates[sender.platform];
+  return [
+    {
+      platform: sender.platform,
+      chatOf: (userId) => directChat(userId),
+      async send(chat, doc) {
+        let outcome: Awaited<ReturnType<EditorChannel['send']>> = { kind: 'sent' };
+        for (const part of sender.render(doc)) {
+          await gate?.acquire(chat, 'private');
+          try {
+            outcome = await sender.send(chat, part, { kind: 'notice', chatKind: 'private' });
+          } finally {
+            gate?.answered?.(chat, 'private');
+          }
+          if (outcome.kind !== 'sent') return outcome;
+        }
+        return outcome;
+      },
+    },
+  ];
 }

@@ -4,7 +4,7 @@ import { parseTime, parseTimezone } from './core/parse.js';
 
 /**
  * Defaults for every optional setting, in one place.
- * @see PRODUCT.md "Configuration"
+ * @see README.md "Configuration" (and `.env.example`, which lists every variable)
  */
 export const DEFAULTS = {
   /** Telegram's broadcast limit for bots without paid broadcasts. */
@@ -13,7 +13,12 @@ export const DEFAULTS = {
   BRIEFING_TIMEZONE: 'Asia/Shanghai',
   DEFAULT_DELIVERY_TIME: '08:00',
   LOG_LEVEL: 'info',
+  /** How often each feed on the news wire is read. */
+  FEED_POLL_MINUTES: 10,
 } as const;
+
+/** Feeds are read at most once a minute and at least once a day. */
+const FEED_POLL_MINUTES_RANGE = [1, 1440] as const;
 
 /** Telegram allows paid broadcasts up to 1,000 messages per second. */
 const TELEGRAM_MAX_PER_SECOND_LIMIT = 1000;
@@ -46,6 +51,13 @@ export interface Config {
    */
   readonly logFile?: string;
   readonly healthPort?: number;
+  /** The news wire. */
+  readonly feeds: {
+    /** `FEED_POLL_MINUTES`. */
+    readonly pollMinutes: number;
+    /** `FEED_ALLOW_PRIVATE`: let feeds be read from loopback, private and link-local addresses. */
+    readonly allowPrivate: boolean;
+  };
   /** The editors' desk, when `DESK_PORT` is set. */
   readonly desk?: {
     readonly port: number;
@@ -159,6 +171,20 @@ const schema = z
           });
       }),
     ),
+    FEED_POLL_MINUTES: optional(
+      z
+        .string()
+        .regex(
+          /^\d+$/,
+          `a whole number of minutes, ${FEED_POLL_MINUTES_RANGE[0]}–${FEED_POLL_MINUTES_RANGE[1]}`,
+        )
+        .transform(Number)
+        .refine(
+          (n) => n >= FEED_POLL_MINUTES_RANGE[0] && n <= FEED_POLL_MINUTES_RANGE[1],
+          `a whole number of minutes, ${FEED_POLL_MINUTES_RANGE[0]}–${FEED_POLL_MINUTES_RANGE[1]}`,
+        ),
+    ),
+    FEED_ALLOW_PRIVATE: optional(flag),
   })
   .superRefine((env, ctx) => {
     const need = (present: unknown, missing: unknown, path: string, message: string) => {
@@ -268,6 +294,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         publicUrl: new URL(e.DESK_PUBLIC_URL ?? `http://localhost:${e.DESK_PORT}`).origin,
       },
     }),
+    feeds: {
+      pollMinutes: e.FEED_POLL_MINUTES ?? DEFAULTS.FEED_POLL_MINUTES,
+      allowPrivate: e.FEED_ALLOW_PRIVATE ?? false,
+    },
   });
 }
 

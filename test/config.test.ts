@@ -24,7 +24,20 @@ describe('configuration', () => {
       defaultDeliveryTime: '08:00',
       sampleData: undefined,
       logLevel: 'info',
+      feeds: { pollMinutes: 10, allowPrivate: false },
     });
+  });
+
+  it('reads the wire settings and names a bad one', () => {
+    expect(loadConfig({ FEED_POLL_MINUTES: '30', FEED_ALLOW_PRIVATE: '1' }).feeds).toEqual({
+      pollMinutes: 30,
+      allowPrivate: true,
+    });
+    expect(() => loadConfig({ FEED_POLL_MINUTES: '0' })).toThrow(
+      'FEED_POLL_MINUTES: expected a whole number of minutes, 1–1440',
+    );
+    expect(() => loadConfig({ FEED_POLL_MINUTES: 'often' })).toThrow('FEED_POLL_MINUTES');
+    expect(() => loadConfig({ FEED_ALLOW_PRIVATE: 'maybe' })).toThrow('FEED_ALLOW_PRIVATE');
   });
 
   it('reads every variable', () => {

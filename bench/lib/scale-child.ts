@@ -11,15 +11,26 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Clock } from '../../src/core/clock.js';
 import { Newsroom } from '../../src/core/newsroom.js';
 import type { ChatSender } from '../../src/core/sender.js';
-import type { DeliveryOutcome, Store } from '../../src/core/store.js';
+import type { ClaimedDelivery, DeliveryOutcome, Store } from '../../src/core/store.js';
+import { dueCutoff } from '../../src/core/time.js';
 import { DeliveryEngine, type DeliveryEngineOptions } from '../../src/delivery/engine.js';
 import { deliveryConcurrency } from '../../src/delivery/gates.js';
+import { runPaged } from '../../src/delivery/queue.js';
 import { TelegramGate } from '../../src/delivery/telegram-gate.js';
-import { createLogger, type Logger } from '../../src/log.js';
+import { createLogger, type Logger, silentLogger } from '../../src/log.js';
+import { StoreLayout } from '../../src/store/layout.js';
+import { StoreLock } from '../../src/store/lock.js';
 import { LowdbStore } from '../../src/store/lowdb.js';
 import { loadTopics } from '../../src/store/seed.js';
 import { SCALE_NOW, SCALE_TIMEZONE } from './scale-data.js';
-import { SCALE_QUERY_CALLS, SCALE_RATE, type ScaleResult } from './scale-figures.js';
+import {
+  JOURNAL_CONCURRENCY,
+  JOURNAL_OUTCOMES,
+  type JournalResult,
+  SCALE_QUERY_CALLS,
+  SCALE_RATE,
+  type ScaleResult,
+} from './scale-figures.js';
 
 const clock: Clock = { now: () => new Date(SCALE_NOW) };
 
@@ -114,6 +125,7 @@ async function measure(file: string): Promise<ScaleResult> {
 
   const { engine } = engineFor(newsroom, logger);
   const writesBefore = store.writes;
+  const syncsBefore = store.journalSyncs;
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const started = performance.now();
@@ -123,6 +135,7 @@ async function measure(file: string): Promise<ScaleResult> {
   delay.disable();
   stalls.stop();
   const checkpoints = store.writes - writesBefore;
+  const fanoutJournalSyncs = store.journalSyncs - syncsBefore;
   const monthsInMemory = store.monthsInMemory.length;
   const closeStart = performance.now();
   await store.close();
@@ -145,7 +158,81 @@ async function measure(file: string): Promise<ScaleResult> {
     closeMs,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     monthsInMemory,
+    fanoutJournalSyncs,
   };
+}
+
+/**
+ * Records {@link JOURNAL_OUTCOMES} delivery outcomes on the store at `file`, {@link JOURNAL_CONCURRENCY}
+ * at a time, as the engine does (claimed a page at a time, each finished with `sent`): the cost of
+ * the journal with and without `fdatasync`, apart from the gate and the engine.
+ */
+async function journal(file: string, sync: boolean): Promise<JournalResult> {
+  const logger = createLogger('warn');
+  const lockUs = lockCost(file);
+  const store = await LowdbStore.open(file, { logger, sync });
+  const cutoffs = await Promise.all(
+    (await store.activeTimezones()).map(async (timezone) => ({
+      timezone,
+      ...dueCutoff(SCALE_NOW, timezone),
+    })),
+  );
+  const owner = 'journal-bench';
+  const at = SCALE_NOW.toISOString();
+  const page = () =>
+    store.claimDue({
+      cutoffs,
+      platforms: ['telegram'],
+      owner,
+      expiresAt: '2999-01-01T00:00:00.000Z',
+      now: at,
+      limit: 500,
+    });
+  const syncsBefore = store.journalSyncs;
+  const times: number[] = [];
+  let left = JOURNAL_OUTCOMES;
+  let batch: readonly ClaimedDelivery[] = [];
+  const started = performance.now();
+  await runPaged(
+    async () => {
+      if (left <= 0) return [];
+      batch = await page();
+      left -= batch.length;
+      return batch;
+    },
+    JOURNAL_CONCURRENCY,
+    async (claimed) => {
+      const t = performance.now();
+      await store.finishDelivery(claimed.settings.key, owner, {
+        kind: 'sent',
+        date: claimed.date,
+        upTo: at,
+        at,
+      });
+      times.push(performance.now() - t);
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  const syncs = store.journalSyncs - syncsBefore;
+  await store.close();
+  return {
+    sync,
+    outcomesPerSecond: times.length / seconds,
+    finishP50Ms: percentile(times, 50),
+    finishP99Ms: percentile(times, 99),
+    syncs,
+    lockUs,
+  };
+}
+
+/** Microseconds to take and release the store's lock (before the store is opened). */
+function lockCost(file: string): number {
+  const layout = new StoreLayout(file);
+  const rounds = 1000;
+  const start = performance.now();
+  for (let i = 0; i < rounds; i++) StoreLock.acquire(layout, silentLogger)?.release(silentLogger);
+  return ((performance.now() - start) * 1000) / rounds;
 }
 
 /**
@@ -188,7 +275,12 @@ if (mode === 'measure' && file) {
   process.stdout.write(`${JSON.stringify({ scale: result })}\n`);
 } else if (mode === 'fanout' && file && recordedFile) {
   await fanout(file, recordedFile);
+} else if (mode === 'journal' && file && (recordedFile === 'sync' || recordedFile === 'nosync')) {
+  const result = await journal(file, recordedFile === 'sync');
+  process.stdout.write(`${JSON.stringify({ journal: result })}\n`);
 } else {
-  process.stderr.write('usage: scale-child.ts measure <file> | fanout <file> <recorded-file>\n');
+  process.stderr.write(
+    'usage: scale-child.ts measure <file> | fanout <file> <recorded-file> | journal <file> sync|nosync\n',
+  );
   process.exitCode = 2;
 }

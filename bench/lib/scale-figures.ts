@@ -27,4 +27,23 @@ export interface ScaleResult {
   readonly closeMs: number;
   readonly peakRssMb: number;
   readonly monthsInMemory: number;
+  /** `fdatasync` batches of the journal during the fan-out. */
+  readonly fanoutJournalSyncs: number;
+}
+
+/** Deliveries recorded in the journal benchmark, and how many at once (the Telegram lane's concurrency). */
+export const JOURNAL_OUTCOMES = 20_000;
+export const JOURNAL_CONCURRENCY = 1000;
+
+/** What `scale-child.ts journal` reports: recording delivery outcomes on the 100,000-subscription store. */
+export interface JournalResult {
+  readonly sync: boolean;
+  /** Outcomes recorded per second, claims included (claimDue pages of 500, then finishDelivery each). */
+  readonly outcomesPerSecond: number;
+  /** One finishDelivery call, from call to resolve, with {@link JOURNAL_CONCURRENCY} under way. */
+  readonly finishP50Ms: number;
+  readonly finishP99Ms: number;
+  readonly syncs: number;
+  /** Taking and releasing the store lock (mean over 1,000). */
+  readonly lockUs: number;
 }

@@ -26,7 +26,8 @@
  * `protocol.ts` (wire enums, permissions) and `signal.ts` (bounded waits).
  *
  * @see https://discord.com/developers/docs/topics/gateway
- * @see /work/shared/PLATFORM.md §6–§10
+ * @see https://discord.com/developers/docs/resources/message
+ * @see https://discord.com/developers/docs/topics/rate-limits
  */
 import { Faults } from './faults.js';
 import { Gateway } from './gateway.js';

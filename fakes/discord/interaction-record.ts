@@ -119,5 +119,6 @@ function messageAnswer(body: FakeMessageBody, ephemeral: boolean): SettledAnswer
   if (body.embeds !== undefined) answer.embeds = body.embeds;
   if (body.flags !== undefined) answer.flags = body.flags;
   if (body.allowed_mentions !== undefined) answer.allowed_mentions = body.allowed_mentions;
+  if (Array.isArray(body.components)) answer.components = body.components;
   return answer;
 }

@@ -1,17 +1,19 @@
 /**
- * Interactions the fake Discord sends: an INTERACTION_CREATE built like Discord's (type 2 command, 4
- * autocomplete, 5 modal submit) with its channel, member or user, permissions and resolved options.
+ * Interactions the fake Discord sends: an INTERACTION_CREATE built like Discord's (type 2 command, 3
+ * button press, 4 autocomplete, 5 modal submit) with its channel, member or user, permissions and
+ * resolved options; a button press carries the message it was pressed under.
  *
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object
  */
 import { randomBytes } from 'node:crypto';
 import type { Gateway } from './gateway.js';
 import { InteractionRecord } from './interaction-record.js';
-import { channelPayload, userPayload } from './payloads.js';
+import { channelPayload, messagePayload, userPayload } from './payloads.js';
 import { ALL_PERMISSIONS, COMMAND_TYPE, DEFAULT_LOCALE, INTERACTION_TYPE, OPTION_TYPE } from './protocol.js';
 import type { JsonRecord } from './replies.js';
 import type { ChannelState, DiscordState, GuildState } from './state.js';
 import type { FakeOptionValue, InteractOptions } from './types.js';
+import { findButton } from './validation/components.js';
 
 const ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
 
@@ -34,6 +36,7 @@ export function interact(state: DiscordState, gateway: Gateway, options: Interac
     token,
     version: 1,
     data: interactionData(state, options, guild),
+    ...(options.kind === 'component' && { message: pressedMessage(state, options, channel) }),
     channel: { ...channelPayload(state, channel), permissions: appPermissions },
     channel_id: channel.id,
     app_permissions: appPermissions,
@@ -93,11 +96,30 @@ function resolveInteractionChannel(state: DiscordState, options: InteractOptions
   return channel;
 }
 
+/**
+ * The message a button is pressed under: one the bot sent in this channel, holding an enabled button
+ * with the pressed custom id (Discord offers no other presses).
+ */
+function pressedMessage(state: DiscordState, options: InteractOptions, channel: ChannelState): JsonRecord {
+  const message = state.messagesIn(channel.id).find((m) => m.id === options.messageId);
+  if (!message) throw new Error(`FakeDiscord: no message ${options.messageId} in channel ${channel.id}`);
+  const button = findButton(message.components, options.customId ?? '');
+  if (!button || button.disabled)
+    throw new Error(`FakeDiscord: message ${message.id} has no enabled button ${options.customId}`);
+  const { content, embeds, components } = message;
+  return messagePayload(state, message.id, message.channel_id, { content, embeds, components }, message.at);
+}
+
 function interactionData(
   state: DiscordState,
   options: InteractOptions,
   guild: GuildState | undefined,
 ): JsonRecord {
+  if (options.kind === 'component') {
+    if (options.customId === undefined || options.messageId === undefined)
+      throw new Error('FakeDiscord: a button press needs customId and messageId');
+    return { custom_id: options.customId, component_type: 2 };
+  }
   if (options.kind === 'modal') {
     if (options.customId === undefined) throw new Error('FakeDiscord: a modal submit needs customId');
     // The current Label (type 18) format; discord.js 14.28.1's ModalSubmitFields reads `component`.

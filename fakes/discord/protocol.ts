@@ -18,7 +18,7 @@ export const OP = {
 } as const;
 
 /** Interaction types by the kind {@link FakeDiscord.interact} sends. */
-export const INTERACTION_TYPE = { command: 2, autocomplete: 4, modal: 5 } as const;
+export const INTERACTION_TYPE = { command: 2, component: 3, autocomplete: 4, modal: 5 } as const;
 
 /** Interaction callback types. */
 export const CALLBACK = {

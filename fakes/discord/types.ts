@@ -106,6 +106,8 @@ export interface RecordedMessage {
   allowed_mentions: APIAllowedMentions | null;
   /** Whether Discord would ping @everyone/@here: the text is there and `allowed_mentions` allows it. */
   mention_everyone: boolean;
+  /** Action rows of buttons, as sent (and as a component interaction's "update message" left them). */
+  components: unknown[];
   /** `Date.now()` when the fake accepted it. */
   at: number;
 }
@@ -140,6 +142,8 @@ export interface SettledAnswer {
   allowed_mentions?: APIAllowedMentions;
   choices?: FakeChoice[];
   modal?: { custom_id: string; title: string; components: unknown[] };
+  /** A message answer's (or an "update message"'s) action rows. */
+  components?: unknown[];
 }
 
 /** A command option value for {@link InteractOptions.options}: a JS value, or an explicit option type. */
@@ -147,7 +151,7 @@ export type FakeOptionValue = string | number | boolean | { type: number; value:
 
 /** What {@link FakeDiscord.interact} should send. */
 export interface InteractOptions {
-  kind: 'command' | 'autocomplete' | 'modal';
+  kind: 'command' | 'autocomplete' | 'modal' | 'component';
   /** Command name (command and autocomplete). */
   name?: string;
   subcommandGroup?: string;
@@ -159,8 +163,10 @@ export interface InteractOptions {
   options?: Record<string, FakeOptionValue>;
   /** Autocomplete: the option being typed; default the last option. */
   focused?: string;
-  /** Modal: the modal's custom id. */
+  /** Modal: the modal's custom id. Component: the pressed button's custom id. */
   customId?: string;
+  /** Component: the id of the bot's message (recorded by the fake) whose button is pressed. */
+  messageId?: string;
   /** Modal: text input values by custom id. */
   fields?: Record<string, string>;
   /** Default: the guild of `channelId`. */

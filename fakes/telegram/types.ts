@@ -165,7 +165,10 @@ export interface CallbackQueryInput {
   readonly chat: FakeChat;
   readonly from?: FakeUser;
   readonly data: string;
-  /** The bot message the button belongs to. Default: a new message id. */
+  /**
+   * The bot message the button belongs to; when the bot sent it, the press carries its current text
+   * and `reply_markup`, as Telegram's does. Default: a new message id.
+   */
   readonly message_id?: number;
 }
 

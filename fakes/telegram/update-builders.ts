@@ -5,6 +5,7 @@
  *
  * @see https://core.telegram.org/bots/api#update
  */
+import { chatKey } from './params.js';
 import { nowSeconds, type TelegramState } from './state.js';
 import type {
   CallbackQueryInput,
@@ -125,13 +126,25 @@ export function callbackQueryUpdate(state: TelegramState, input: CallbackQueryIn
   const chat = state.completeChat(input.chat, input.from);
   const from = input.from ?? state.defaultUser(chat);
   const messageId = input.message_id ?? state.allocateMessageId(chat.id);
+  // A press under a message the bot sent carries that message as it is now: its text and keyboard.
+  const live = state.liveMessages.get(`${chatKey(chat.id)}|${messageId}`);
+  // A message allocated for a press (not sent by the bot) has no markup recorded.
+  const markup: unknown = live === undefined || live.markup === '' ? null : JSON.parse(live.markup);
+  const message: Record<string, unknown> = {
+    message_id: messageId,
+    date: nowSeconds(),
+    chat,
+    from: state.botUser,
+    text: live?.text || '…',
+    ...(markup !== null && { reply_markup: markup }),
+  };
   return {
     callback_query: {
       id: state.newCallbackId(),
       from: { is_bot: false, ...from },
       chat_instance: String(chat.id),
       data: input.data,
-      message: { message_id: messageId, date: nowSeconds(), chat, from: state.botUser, text: '…' },
+      message,
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ChatRef } from '../core/chat.js';
 import type { Dispatcher } from '../core/dispatch.js';
 import type { Newsroom } from '../core/newsroom.js';
 import type { ChatSender } from '../core/sender.js';
@@ -14,6 +15,11 @@ export interface Adapter {
   isConnected(): boolean;
   /** How delivery sends digests to this platform's chats. */
   readonly sender: ChatSender;
+  /**
+   * The private chat between the bot and a user (the wire's notifications to editors); `undefined`
+   * when there is none. A Discord DM channel is opened on first use.
+   */
+  directChat?(userId: string): Promise<ChatRef | undefined>;
 }
 
 /**

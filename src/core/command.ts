@@ -1,3 +1,4 @@
+import type { Wire } from '../wire/wire.js';
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
 import type { DeskLinks } from './desk.js';
 import type { Doc } from './document.js';
@@ -33,11 +34,11 @@ export interface ParseEnv {
 
 /** How an argument is offered as a Discord slash-command option. */
 export interface OptionShape {
-  readonly type: 'string' | 'integer';
+  readonly type: 'string' | 'integer' | 'boolean';
   /** Suggest values while typing: one topic, a comma-separated topic list, or a time zone. */
   readonly autocomplete?: 'topics' | 'timezone';
-  /** Offer the topics as fixed choices. */
-  readonly choices?: 'topic';
+  /** Offer the topics, or these words, as fixed choices. */
+  readonly choices?: 'topic' | readonly string[];
   readonly minValue?: number;
   readonly maxValue?: number;
   readonly maxLength?: number;
@@ -75,6 +76,16 @@ export interface CommandContext {
   readonly isEditor: boolean;
   /** The desk's sign-in links; absent when the desk is off. */
   readonly desk?: DeskLinks;
+  /** The news wire (feeds and drafts), when the app runs one. */
+  readonly wire?: Wire;
+}
+
+/** What pressing a button under a message does: a short notice for the presser and the message's new content. */
+export interface PressReply {
+  /** Shown briefly to the person who pressed (Telegram's callback answer; Discord: an ephemeral note). */
+  readonly notice?: string;
+  /** Replaces the message the button was under. */
+  readonly doc?: Doc;
 }
 
 /** A field of the form Discord opens when `/post` or `/edit` lacks its text. */
@@ -120,6 +131,11 @@ export interface Command<
     prefill?(newsroom: Newsroom, given: RawArgs): Promise<RawArgs>;
   };
   run(ctx: CommandContext, args: ArgValues<S>): Promise<Doc>;
+  /**
+   * Answers a button whose data names this command (see `Action`): `view` holds the data of every
+   * button on the same message, so the message can be drawn again with its new state.
+   */
+  press?(ctx: CommandContext, args: ArgValues<S>, view: readonly string[]): Promise<PressReply>;
 }
 
 /** Defines a command with its argument types inferred (`satisfies` alone cannot infer `run`'s argument). */

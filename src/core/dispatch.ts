@@ -1,5 +1,12 @@
+import type { Wire } from '../wire/wire.js';
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
-import { type Command, type CommandContext, type RawArgs, splitPositional } from './command.js';
+import {
+  type Command,
+  type CommandContext,
+  type PressReply,
+  type RawArgs,
+  splitPositional,
+} from './command.js';
 import type { DeskLinks } from './desk.js';
 import type { Block, Doc } from './document.js';
 import { UsageError } from './errors.js';
@@ -23,6 +30,14 @@ export interface Invocation {
   isChatAdmin(): Promise<boolean>;
   /** The platform's id of the update or interaction, for logs. */
   readonly updateId?: string;
+}
+
+/** A button pressed under one of the bot's messages, as an adapter hands it over. */
+export interface Press extends Omit<Invocation, 'command' | 'input'> {
+  /** The button's data: a command name and its text arguments (`wire publish 12`). */
+  readonly data: string;
+  /** The data of every button on the same message. */
+  readonly view: readonly string[];
 }
 
 /** Where the dispatcher reports bugs (a pino logger fits). */
@@ -59,6 +74,12 @@ function wellFormedInput(input: Invocation['input']): Invocation['input'] {
   return { options };
 }
 
+/** A document's first paragraph, as a one-line notice. */
+function firstText(doc: Doc): string {
+  const block = doc.blocks.find((b) => b.type === 'paragraph');
+  return block?.type === 'paragraph' ? block.text : (doc.title ?? '');
+}
+
 /** The sorry reply to a bug; the details go to the log only. */
 export const APOLOGY: Doc = {
   blocks: [
@@ -84,8 +105,10 @@ export class Dispatcher {
     private readonly newsroom: Newsroom,
     private readonly editors: Editors,
     private readonly log: BugReporter,
-    /** Services some commands use beyond the newsroom: the desk's sign-in links (`/desk`). */
-    private readonly services: { readonly desk?: DeskLinks } = {},
+    /** The news wire, for `/feed` and `/wire`. */
+    private readonly wire?: Wire,
+    /** The desk's sign-in links, for `/desk`. */
+    private readonly desk?: DeskLinks,
   ) {
     this.#byName = new Map(commands.map((c) => [c.name, c]));
   }
@@ -116,18 +139,7 @@ export class Dispatcher {
       const now = this.newsroom.clock.now();
       const args = this.#parseArgs(command, wellFormedInput(inv.input), now);
       if (!args.ok) return usageDoc(args.error, command);
-      const ctx: CommandContext = {
-        chat: inv.chat,
-        chatKind: inv.chatKind,
-        ...(inv.chatTitle !== undefined && { chatTitle: inv.chatTitle }),
-        ...(inv.user !== undefined && { user: inv.user }),
-        now,
-        newsroom: this.newsroom,
-        commands: this.commandsFor(inv.platform),
-        isEditor: this.isEditor(inv.user),
-        ...(this.services.desk !== undefined && { desk: this.services.desk }),
-      };
-      return await command.run(ctx, args.value);
+      return await command.run(this.#context(inv, now), args.value);
     } catch (e) {
       if (e instanceof UsageError) return usageDoc(e.message, command);
       this.log.error(
@@ -136,6 +148,56 @@ export class Dispatcher {
       );
       return APOLOGY;
     }
+  }
+
+  /**
+   * Answers a pressed button: the command its data names checks who may press it, exactly as if
+   * its text had been typed, then says what changed. A button of a command that takes no presses
+   * (or of an old message) gets a notice that it is no longer in use.
+   */
+  async press(press: Press): Promise<PressReply> {
+    const space = press.data.indexOf(' ');
+    const name = space < 0 ? press.data : press.data.slice(0, space);
+    const text = space < 0 ? '' : press.data.slice(space + 1);
+    const command = this.find(name, press.platform);
+    if (!command?.press) return { notice: 'This button is no longer in use.' };
+    const inv: Invocation = { ...press, command: command.name, input: { text } };
+    try {
+      const denied = await this.#checkAccess(command, inv);
+      if (denied) return { notice: firstText(denied) };
+      const now = this.newsroom.clock.now();
+      const args = this.#parseArgs(command, wellFormedInput(inv.input), now);
+      if (!args.ok) return { notice: `⚠️ ${args.error}` };
+      return await command.press(this.#context(inv, now), args.value, press.view);
+    } catch (e) {
+      if (e instanceof UsageError) return { notice: `⚠️ ${e.message}` };
+      this.log.error(
+        {
+          err: e,
+          command: command.name,
+          platform: press.platform,
+          chat: press.chat.id,
+          updateId: press.updateId,
+        },
+        'button press failed',
+      );
+      return { notice: firstText(APOLOGY) };
+    }
+  }
+
+  #context(inv: Invocation, now: Date): CommandContext {
+    return {
+      chat: inv.chat,
+      chatKind: inv.chatKind,
+      ...(inv.chatTitle !== undefined && { chatTitle: inv.chatTitle }),
+      ...(inv.user !== undefined && { user: inv.user }),
+      now,
+      newsroom: this.newsroom,
+      commands: this.commandsFor(inv.platform),
+      isEditor: this.isEditor(inv.user),
+      ...(this.wire !== undefined && { wire: this.wire }),
+      ...(this.desk !== undefined && { desk: this.desk }),
+    };
   }
 
   async #checkAccess(command: Command, inv: Invocation): Promise<Doc | undefined> {

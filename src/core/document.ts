@@ -11,7 +11,31 @@ export interface Doc {
   readonly tone?: 'normal' | 'error';
   /** Show only to the person who asked where the platform can (Discord ephemeral replies). */
   readonly private?: boolean;
+  /**
+   * Buttons under the message, in rows (at most {@link MAX_ACTION_ROWS} of {@link MAX_ACTIONS_PER_ROW}):
+   * Telegram inline keyboards, Discord buttons; the console prints each with the command it runs.
+   */
+  readonly actions?: readonly (readonly Action[])[];
 }
+
+/**
+ * A button. Pressing it runs `data` — a command name and its text arguments, `wire publish 12` —
+ * through the dispatcher's {@link press}, with the same access checks as typing `/wire publish 12`.
+ */
+export interface Action {
+  readonly label: string;
+  /** At most {@link MAX_ACTION_DATA} bytes of UTF-8 (Telegram's `callback_data` limit). */
+  readonly data: string;
+  readonly style?: 'primary' | 'success' | 'danger' | 'secondary';
+  /** Shown but not pressable (Discord); on Telegram pressing it only shows its state. */
+  readonly disabled?: boolean;
+}
+
+/** Discord allows 5 action rows of 5 buttons per message; Telegram more, so Discord's limit holds. */
+export const MAX_ACTION_ROWS = 5;
+export const MAX_ACTIONS_PER_ROW = 5;
+/** Telegram's `callback_data` is 1–64 bytes; Discord's `custom_id` up to 100 characters. */
+export const MAX_ACTION_DATA = 64;
 
 /** One news item as readers see it. */
 export interface ItemView {

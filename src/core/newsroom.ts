@@ -303,11 +303,20 @@ export class Newsroom {
     return ok(item);
   }
 
-  /** Adds an item; the reply shows it as readers will see it, with its id. */
-  async post(draft: ItemDraft, author: UserRef, now: Date): Promise<Doc> {
+  /**
+   * Adds an item, validated as `/post` validates it: the one way items are made, by `/post`, the
+   * wire's Publish and the desk (through {@link publish}).
+   * @throws UsageError naming every problem with the draft
+   */
+  async addItem(draft: ItemDraft, author: UserRef, now: Date): Promise<Item> {
     const published = await this.publish(draft, author, now);
     if (!published.ok) throw invalidItem(published.error);
-    const item = published.value;
+    return published.value;
+  }
+
+  /** Adds an item; the reply shows it as readers will see it, with its id. */
+  async post(draft: ItemDraft, author: UserRef, now: Date): Promise<Doc> {
+    const item = await this.addItem(draft, author, now);
     return {
       title: `Posted #${item.id} in ${this.topics.label(item.topic)}`,
       blocks: [

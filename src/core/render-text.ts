@@ -1,4 +1,4 @@
-import type { Block, Doc } from './document.js';
+import type { Action, Block, Doc } from './document.js';
 
 /** Renders one block as plain text. */
 export function renderBlockText(block: Block): string {
@@ -21,9 +21,16 @@ export function renderBlockText(block: Block): string {
   }
 }
 
+/** A row of buttons as text: each with the command that does the same (`[✅ Publish 12] /wire publish 12`). */
+function actionRowText(row: readonly Action[]): string {
+  return row.map((a) => (a.disabled ? `(${a.label})` : `[${a.label}] /${a.data}`)).join('   ');
+}
+
 /** Renders a document as plain text: the console's form, and a fallback for any platform. */
 export function renderText(doc: Doc): string {
   const parts = doc.blocks.map(renderBlockText);
   if (doc.title) parts.unshift(doc.title.toUpperCase());
+  const rows = (doc.actions ?? []).filter((row) => row.length > 0);
+  if (rows.length > 0) parts.push(rows.map(actionRowText).join('\n'));
   return parts.join('\n\n');
 }

@@ -1,3 +1,4 @@
+import type { WireStore } from '../wire/store.js';
 import type { ChatId, Platform } from './chat.js';
 import type { DeskSessions } from './desk.js';
 import type { Item } from './items.js';
@@ -257,6 +258,12 @@ export interface RunStore {
  * when it passes `describeStoreContract` (`test/store/contract.ts`).
  */
 export interface Store extends ItemStore, SubscriptionStore, ChatPrefsStore, RunStore, DeskSessions {
+  /**
+   * The news wire's data — feeds, the entry keys each has shown, drafts, editors' notification
+   * places — with its own rules (`src/wire/store.ts`, kept by every store: the contract suite runs
+   * them on `store.wire`). Flushed and closed with the store.
+   */
+  readonly wire: WireStore;
   /** Writes everything changed so far to durable storage. */
   flush(): Promise<void>;
   /** Flushes and releases the storage. */

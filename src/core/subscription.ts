@@ -1,5 +1,13 @@
 import type { ChatKind, ChatRef, UserRef } from './chat.js';
-import { type LocalDate, type LocalTime, localDate, localTime, shiftDate, zonedInstant } from './time.js';
+import {
+  dueCutoff,
+  dueInstant,
+  type LocalCutoff,
+  type LocalDate,
+  type LocalTime,
+  localDate,
+  shiftDate,
+} from './time.js';
 
 /**
  * A chat's standing order for the daily digest: the settings its admins choose with `/subscribe`
@@ -55,6 +63,19 @@ export interface DeliveryState {
   readonly retryAt?: string;
 }
 
+/** Every field of a {@link DeliveryState}, for code that tells delivery fields from settings. */
+export const DELIVERY_FIELDS = [
+  'cursor',
+  'lastDigestDate',
+  'claim',
+  'progress',
+  'sent',
+  'failed',
+  'lastSentAt',
+  'lastError',
+  'retryAt',
+] as const satisfies readonly (keyof DeliveryState)[];
+
 /** The delivery record of a subscription that has had no delivery yet. */
 export const NO_DELIVERY: DeliveryState = { sent: 0, failed: 0 };
 
@@ -96,57 +117,54 @@ export function scheduleOf(record: SubscriptionRecord): Schedule {
   return { ...record.settings, lastDigestDate: record.delivery.lastDigestDate };
 }
 
-/** The first local date a subscription at `time` in `timezone` made at `now` can receive a digest: today until `time` has passed (made at 08:00 for 08:00 still counts), else tomorrow. */
+/**
+ * The first local date a subscription at `time` in `timezone` made at `now` can receive a digest:
+ * today until today's {@link dueInstant} has passed (made in the minute it is due still counts), else
+ * tomorrow. In a DST gap that instant is the first one after the gap; in a fold, the first occurrence.
+ */
 export function firstDeliveryDate(time: LocalTime, timezone: string, now: Date): LocalDate {
   const today = localDate(now, timezone);
-  return localTime(now, timezone) <= time ? today : shiftDate(today, 1);
+  const minute = now.getTime() - (now.getTime() % 60_000);
+  return dueInstant(today, time, timezone).getTime() >= minute ? today : shiftDate(today, 1);
 }
 
 /**
- * Whether the subscription should get its digest at `now`: it is active, its local time is at or
- * past `HH:MM`, and it has had no digest for this local date. Comparing "at or past" rather than
- * "equal" covers missed ticks, downtime and DST gaps; the date check covers folds and restarts.
+ * Whether the subscription should get its digest at `now`, and for which local date: it is active,
+ * today's {@link dueInstant} for its `HH:MM` has passed, and it has had no digest for this local date.
+ * "Passed" rather than "equal" covers missed ticks, downtime, DST gaps and a restart inside a fold;
+ * the date check makes it once a day.
  */
 export function isDue(sub: Schedule, now: Date): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
-  return isDueAt(sub, localNow(now, sub.timezone));
-}
-
-/** The wall clock in one time zone at one instant. */
-export interface LocalNow {
-  readonly date: LocalDate;
-  readonly time: LocalTime;
-}
-
-/** The local date and time of `now` in `timezone`. */
-export function localNow(now: Date, timezone: string): LocalNow {
-  return { date: localDate(now, timezone), time: localTime(now, timezone) };
+  return isDueAt(sub, dueCutoff(now, sub.timezone));
 }
 
 /**
- * {@link isDue} with the subscription's local date and time already known: a delivery run computes
- * them once per time zone rather than once per subscription (formatting dominates at 100,000 chats).
+ * {@link isDue} with the zone's {@link dueCutoff} already known. The store answers the same question
+ * for a whole run from the same cutoffs (`DueCutoff` in `store.ts`): `HH:MM` at or before the
+ * cutoff's time, `startDate` at or before its date, and no digest for that date yet.
  */
-export function isDueAt(sub: Schedule, local: LocalNow): LocalDate | undefined {
+export function isDueAt(sub: Schedule, cutoff: LocalCutoff): LocalDate | undefined {
   if (sub.status !== 'active') return undefined;
-  if (local.date < sub.startDate) return undefined;
-  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= local.date) return undefined;
-  return local.time >= sub.time ? local.date : undefined;
+  if (cutoff.date < sub.startDate) return undefined;
+  if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= cutoff.date) return undefined;
+  return sub.time <= cutoff.time ? cutoff.date : undefined;
 }
 
-/** The instant of the next delivery at or after `now` (now itself when it is due), or `undefined` when paused. */
+/**
+ * The instant of the next delivery at or after `now` (now itself when it is due), or `undefined`
+ * when paused: the {@link dueInstant} of the first local date that can still get one. This is what
+ * `/subscribe` and `/settings` name, so it agrees with the engine by construction.
+ */
 export function nextDelivery(sub: Schedule, now: Date): Date | undefined {
   if (sub.status !== 'active') return undefined;
-  if (isDue(sub, now)) return now;
-  const today = localDate(now, sub.timezone);
-  // biome-ignore lint/complexity/useMathMinMax: these are YYYY-MM-DD strings, not numbers.
-  let date = sub.startDate > today ? sub.startDate : today;
+  const cutoff = dueCutoff(now, sub.timezone);
+  if (isDueAt(sub, cutoff)) return now;
+  let date = cutoff.date;
+  if (sub.startDate > date) date = sub.startDate;
   if (sub.lastDigestDate !== undefined && sub.lastDigestDate >= date) date = shiftDate(sub.lastDigestDate, 1);
-  // A DST gap can put today's HH:MM before now; the loop then moves to tomorrow (at most twice).
-  for (let i = 0; i < 3; i++) {
-    const at = zonedInstant(date, sub.time, sub.timezone);
-    if (at.getTime() > now.getTime()) return at;
-    date = shiftDate(date, 1);
-  }
-  return zonedInstant(date, sub.time, sub.timezone);
+  // Not due today means today's time is still ahead, or today is done and `date` is a later day;
+  // only a fold back across midnight can put that day's time behind now (then the day after).
+  const at = dueInstant(date, sub.time, sub.timezone);
+  return at.getTime() > now.getTime() ? at : dueInstant(shiftDate(date, 1), sub.time, sub.timezone);
 }

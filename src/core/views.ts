@@ -4,8 +4,8 @@ import type { Briefing, TopicSection } from './briefing.js';
 import type { Digest } from './digest.js';
 import type { Block, Doc, ItemView } from './document.js';
 import type { Item } from './items.js';
-import type { SubscriptionRecord } from './subscription.js';
-import { describeDate, describeInstant } from './time.js';
+import type { Subscription, SubscriptionRecord } from './subscription.js';
+import { describeDate, describeInstant, dueInstant, localDate, wallClockKind } from './time.js';
 import type { TopicCatalog } from './topics.js';
 
 /** Date labels remembered by a {@link Views}, at most; the memory starts over past this. */
@@ -90,16 +90,33 @@ export class Views {
     return { title: 'Your Briefcast digest', blocks };
   }
 
+  /**
+   * When the next digest goes out, in the subscription's zone. On a day the clocks skip its `HH:MM`
+   * (it goes at the first minute after the gap) or show it twice (it goes at the first), the line
+   * says so, so an answer naming 03:00 for a 02:30 subscription explains itself.
+   */
+  nextDigest(sub: Pick<Subscription, 'time' | 'timezone'>, next: Date): string {
+    const when = describeInstant(next, sub.timezone);
+    const date = localDate(next, sub.timezone);
+    // `next` is "now" when the digest is due already; then it is not that day's due instant.
+    if (dueInstant(date, sub.time, sub.timezone).getTime() !== next.getTime()) return when;
+    switch (wallClockKind(date, sub.time, sub.timezone)) {
+      case 'gap':
+        return `${when} — the clocks skip ${sub.time} that day (they go forward)`;
+      case 'fold':
+        return `${when} — the first of the two ${sub.time}s that day (the clocks go back); one digest`;
+      default:
+        return when;
+    }
+  }
+
   /** A subscription's settings and counters as label/value pairs. */
   subscriptionFields({ settings: sub, delivery }: SubscriptionRecord, next: Date | undefined): Block {
     const entries: [string, string][] = [
       ['Topics', sub.topics.length === 0 ? 'all' : sub.topics.map((t) => this.topics.label(t)).join(', ')],
       ['Delivery', `${sub.time} ${sub.timezone}`],
       ['Status', sub.status === 'active' ? 'active' : `paused — ${sub.pausedReason ?? 'no reason given'}`],
-      [
-        'Next digest',
-        next ? describeInstant(next, sub.timezone) : 'none while paused (/subscribe resumes it)',
-      ],
+      ['Next digest', next ? this.nextDigest(sub, next) : 'none while paused (/subscribe resumes it)'],
       ['Digests sent', String(delivery.sent)],
     ];
     if (delivery.lastSentAt)

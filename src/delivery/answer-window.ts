@@ -92,14 +92,25 @@ export class AnswerWindow {
     return true;
   }
 
-  /** Milliseconds from `now` until the window may have room (0 if it has room now). */
-  waitMs(now: number): number {
-    if (this.count(now) < this.limit) return 0;
-    const ends = Math.min(
+  /**
+   * The first instant, as the window knows it at `now`, at which it may have room: `now` if it has
+   * room now; else when its oldest answered message leaves the window, or its oldest unanswered one
+   * reaches `maxUnansweredMs` — whichever comes first. An answer reported later can only bring this
+   * instant forward (the message then counts for `windowMs` from its answer, not `maxUnansweredMs`
+   * from its start), so whoever waits for room must look again when an answer comes.
+   */
+  nextRoomAt(now: number): number {
+    if (this.count(now) < this.limit) return now;
+    return Math.min(
       (this.#started.peek() ?? Number.POSITIVE_INFINITY) + this.maxUnansweredMs,
       (this.#answered.peek() ?? Number.POSITIVE_INFINITY) + this.windowMs,
     );
-    return Math.max(1, Math.ceil(ends - now));
+  }
+
+  /** Milliseconds from `now` until the window may have room (0 if it has room now); see {@link nextRoomAt}. */
+  waitMs(now: number): number {
+    const at = this.nextRoomAt(now);
+    return at === now ? 0 : Math.max(1, Math.ceil(at - now));
   }
 
   /** A message this window let through was answered at `now` (whatever the answer): it counts from now. */

@@ -4,7 +4,7 @@ import type { Platform } from '../core/chat.js';
 import type { Clock } from '../core/clock.js';
 import type { Digests } from '../core/digest.js';
 import type { ClaimedDelivery, DeliveryRun, DueCutoff, Store } from '../core/store.js';
-import { localNow } from '../core/subscription.js';
+import { dueCutoff } from '../core/time.js';
 import type { Views } from '../core/views.js';
 import type { Logger } from '../log.js';
 import { Claims, DEFAULT_CLAIM_LEASE_MS } from './claims.js';
@@ -68,17 +68,20 @@ export interface DeliveryStatus {
 }
 
 /**
- * The wall clock by which a time zone's subscriptions are due at `now` (see {@link DueCutoff}). The
- * one place the engine turns an instant into local dates and times.
+ * The local date and latest `HH:MM` by which a time zone's subscriptions are due at `now` (see
+ * {@link DueCutoff} and {@link dueCutoff}: after a fall-back it stays at the last minute before the
+ * clocks went back, so a digest whose first occurrence passed is owed). The one place the engine
+ * turns an instant into local dates and times.
  */
 function cutoffAt(now: Date, timezone: string): DueCutoff {
-  return { timezone, ...localNow(now, timezone) };
+  return { timezone, ...dueCutoff(now, timezone) };
 }
 
 /**
  * The daily digest engine. Each {@link tick} computes, for every time zone with an active
  * subscription, the local date and time by which subscriptions there are due, and delivers what is
- * due (local time at or past `HH:MM`, no digest yet for that local date):
+ * due (the instant its `HH:MM` is due on that local date has passed — see `dueInstant` for DST gaps
+ * and folds — and no digest yet for that date):
  *
  * 1. **claim** a page of due deliveries in the store, per platform, as that platform's lane needs
  *    work, until the store has none left (`claimDue`: the store's compare-and-set; the owner is this

@@ -4,14 +4,21 @@ import type { SendOutcome } from '../core/sender.js';
 import type { LocalDate } from '../core/time.js';
 
 /**
- * How delivery answers rate limits and transient failures, in the spirit of grammY's auto-retry
- * (`maxRetryAttempts`, `maxDelaySeconds`): bounded, then the run records a failure and the next
- * tick tries again.
+ * How a send answers rate limits and transient failures — digests and command replies alike, in the
+ * spirit of grammY's auto-retry (`maxRetryAttempts`, `maxDelaySeconds`): bounded, then a digest's run
+ * records a failure (the next tick tries again) and a reply is logged as not sent. `Retrier` in
+ * `retry.ts` is the loop that runs it.
  */
 export interface RetryPolicy {
-  /** `retryAfter` answers (429) to one part before giving up for this tick. */
+  /** `retryAfter` answers (429) to one message before giving up. */
   readonly rateLimitRetries: number;
-  /** Retries of one part after `transient` answers (5xx, network) before giving up for this tick. */
+  /**
+   * A `retryAfter` longer than this is not waited for: the gate still holds every send for it (the
+   * platform's word), but this message gives up — a reply's asker has moved on, and a digest is
+   * tried again by a later tick.
+   */
+  readonly maxRetryAfterSeconds: number;
+  /** Retries of one message after `transient` answers (5xx, network) before giving up. */
   readonly transientRetries: number;
   /** The first transient retry waits about this long; each further one doubles it. */
   readonly backoffBaseMs: number;
@@ -19,10 +26,16 @@ export interface RetryPolicy {
   readonly backoffMaxMs: number;
 }
 
-/** The policy delivery runs with unless told otherwise. */
+/**
+ * The policy every send runs with (delivery's tests shorten the backoff). Telegram's `retry_after`
+ * is usually a few seconds, but can be minutes.
+ * @see https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
+ */
 export const DEFAULT_RETRY_POLICY = {
   /** @defaultValue 5 */
   rateLimitRetries: 5,
+  /** @defaultValue 30 s */
+  maxRetryAfterSeconds: 30,
   /** @defaultValue 3 */
   transientRetries: 3,
   /** @defaultValue 1 s */

@@ -3,6 +3,7 @@ import type { SendGate } from '../core/sender.js';
 import type { Logger } from '../log.js';
 import { AnswerWindow } from './answer-window.js';
 import { sleep } from './wait.js';
+import { WindowQueue } from './window-queue.js';
 
 /*
  * Telegram's limits for bots, from the Bots FAQ ("My bot is hitting limits, how do I avoid this?" /
@@ -24,8 +25,8 @@ export const TELEGRAM_PER_GROUP_PER_MINUTE = 20;
  * for `retry_after + 0.1` s), so the retry lands after the ban, not on its edge.
  */
 export const RETRY_AFTER_MARGIN_MS = 100;
-/** A keyed wait gives up after this many rounds and lets the message go (Telegram's 429 still guards). */
-const MAX_KEY_WAIT_ROUNDS = 1000;
+/** A 429 pause is re-checked at most this many times (each wait lasts until the pause as it stands ends). */
+const MAX_PAUSE_ROUNDS = 1000;
 /**
  * A sweep for idle per-chat and per-group windows starts this often (checked as messages pass). A
  * chat's window is idle a second after its message; swept once a minute, a fan-out at 1,000/s kept
@@ -37,12 +38,6 @@ const SWEEP_INTERVAL_MS = 5_000;
  * checking 25,000 windows at once held the event loop for 36 ms.
  */
 const SWEEP_SLICE = 32;
-/**
- * Messages let through per turn of the event loop, at most; the rest go in the next turn. When a
- * second's worth of places frees up at once, letting 1,000 messages through together ran their
- * sends and records back to back for tens of milliseconds.
- */
-const DRAIN_SLICE = 50;
 const MS_PER_SECOND = 1000;
 
 /** A limit: `points` messages per `seconds`. */
@@ -74,36 +69,35 @@ export interface GateWaits {
  * The gate every Telegram message passes — digests and command replies alike.
  *
  * A message waits, in order: while a 429 pause is on; for its chat's 1/s place; for its group's
- * 20/min place (non-private chats); for a place in the overall rate — a FIFO queue, so thousands of
- * waiting messages go out in order, released by one timer. Each limit is an {@link AnswerWindow}: a
- * sliding window (as Telegram's are) that counts a message from its answer once the sender reports
- * it through {@link answered}, so that no delay between here and Telegram can make two windows
- * overlap there. Measured against a fake enforcing sliding windows, a fixed one-second window
- * (rate-limiter-flexible, before) drew 429s on a fifth of the sends at 300/s — each holding every
- * send for over a second — and this draws none.
+ * 20/min place (non-private chats); for a place in the overall rate. Each limit is an
+ * {@link AnswerWindow} with its own first-come-first-served line ({@link WindowQueue}), so a burst of
+ * replies to one chat goes out in order, one place at a time, and thousands of digests waiting for
+ * the overall rate are released by one timer. A window is a sliding window (as Telegram's are) that
+ * counts a message from its answer once the sender reports it through {@link answered}, so that no
+ * delay between here and Telegram can make two windows overlap there; the answer also wakes whoever
+ * waits in that window's line, so the next message goes a window after it, never later. Measured
+ * against a fake enforcing sliding windows, a fixed one-second window (rate-limiter-flexible,
+ * before) drew 429s on a fifth of the sends at 300/s — each holding every send for over a second —
+ * and this draws none.
  *
  * Per-chat and per-group windows live in maps; idle ones are swept every few seconds, a slice at a
  * time as messages pass.
  */
 export class TelegramGate implements SendGate {
-  readonly #overall: AnswerWindow;
+  readonly #overall: WindowQueue;
   readonly #perChat: Limit;
   readonly #perGroup: Limit;
-  readonly #chats = new Map<string, AnswerWindow>();
-  readonly #groups = new Map<string, AnswerWindow>();
-  /** Messages waiting for a place in the overall window, first come first served. */
-  readonly #queue: (() => void)[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  readonly #chats = new Map<string, WindowQueue>();
+  readonly #groups = new Map<string, WindowQueue>();
   readonly #log: Logger;
   #pausedUntil = 0;
   #lastSweep = performance.now();
   /** The sweep under way: each map still to finish, and where the sweep stands in it. */
-  #sweeping: { map: Map<string, AnswerWindow>; at: Iterator<[string, AnswerWindow]> }[] = [];
-  #drainArmed = false;
+  #sweeping: { map: Map<string, WindowQueue>; at: Iterator<[string, WindowQueue]> }[] = [];
 
   constructor(options: TelegramGateOptions) {
     const perSecond = options.maxPerSecond ?? TELEGRAM_OVERALL_PER_SECOND;
-    this.#overall = new AnswerWindow(perSecond, MS_PER_SECOND);
+    this.#overall = new WindowQueue(new AnswerWindow(perSecond, MS_PER_SECOND));
     this.#perChat = options.perChat ?? { points: TELEGRAM_PER_CHAT_PER_SECOND, seconds: 1 };
     this.#perGroup = options.perGroup ?? { points: TELEGRAM_PER_GROUP_PER_MINUTE, seconds: 60 };
     this.#log = options.logger;
@@ -117,9 +111,10 @@ export class TelegramGate implements SendGate {
   async acquire(chat: ChatRef, chatKind?: ChatKind): Promise<void> {
     const waits: GateWaits = { paused: 0, chat: 0, group: 0, overall: 0 };
     waits.paused += await this.#whilePaused();
-    waits.chat = await this.#takeKeyed(this.#chats, this.#perChat, chat.id);
-    if (isGroup(chat, chatKind)) waits.group = await this.#takeKeyed(this.#groups, this.#perGroup, chat.id);
-    waits.overall = await this.#takeOverall();
+    this.#sweep(performance.now());
+    waits.chat = await take(this.#keyed(this.#chats, this.#perChat, chat.id));
+    if (isGroup(chat, chatKind)) waits.group = await take(this.#keyed(this.#groups, this.#perGroup, chat.id));
+    waits.overall = await take(this.#overall);
     // A 429 may have come in while this message queued; it waits that out too.
     waits.paused += await this.#whilePaused();
     if (waits.paused + waits.chat + waits.group + waits.overall > 0) {
@@ -148,7 +143,7 @@ export class TelegramGate implements SendGate {
   async #whilePaused(): Promise<number> {
     const before = performance.now();
     // Each round sleeps until the pause as it stands ends; only a new 429 extends it.
-    for (let round = 0; round < MAX_KEY_WAIT_ROUNDS; round++) {
+    for (let round = 0; round < MAX_PAUSE_ROUNDS; round++) {
       const left = this.#pausedUntil - Date.now();
       if (left <= 0) break;
       await sleep(left);
@@ -156,61 +151,14 @@ export class TelegramGate implements SendGate {
     return Math.round(performance.now() - before);
   }
 
-  /** Takes a place in the overall window, after everyone already waiting; returns the milliseconds waited. */
-  async #takeOverall(): Promise<number> {
-    if (this.#queue.length === 0 && this.#overall.take(performance.now())) return 0;
-    const before = performance.now();
-    await new Promise<void>((resolve) => {
-      this.#queue.push(resolve);
-      this.#drain();
-    });
-    return Math.round(performance.now() - before);
-  }
-
-  /**
-   * Lets waiting messages through while the overall window has room — at most {@link DRAIN_SLICE}
-   * this turn, the next ones in the next turn — then waits for room (one timer).
-   */
-  #drain(): void {
-    const now = performance.now();
-    let released = 0;
-    while (this.#queue.length > 0 && released < DRAIN_SLICE && this.#overall.take(now)) {
-      this.#queue.shift()!();
-      released++;
+  /** `key`'s queue in `queues`, made when it has none (the sweep drops idle ones). */
+  #keyed(queues: Map<string, WindowQueue>, limit: Limit, key: string): WindowQueue {
+    let queue = queues.get(key);
+    if (queue === undefined) {
+      queue = new WindowQueue(new AnswerWindow(limit.points, limit.seconds * MS_PER_SECOND));
+      queues.set(key, queue);
     }
-    if (released === DRAIN_SLICE && this.#queue.length > 0) {
-      if (!this.#drainArmed) {
-        this.#drainArmed = true;
-        setImmediate(() => {
-          this.#drainArmed = false;
-          this.#drain();
-        });
-      }
-      return;
-    }
-    if (this.#queue.length === 0 || this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#drain();
-    }, this.#overall.waitMs(now));
-  }
-
-  /** Takes a place in `key`'s window, waiting while it is full; returns the milliseconds waited. */
-  async #takeKeyed(windows: Map<string, AnswerWindow>, limit: Limit, key: string): Promise<number> {
-    const before = performance.now();
-    this.#sweep(before);
-    for (let round = 0; round < MAX_KEY_WAIT_ROUNDS; round++) {
-      // Looked up each round: the sweep may have dropped an idle window meanwhile.
-      let window = windows.get(key);
-      if (window === undefined) {
-        window = new AnswerWindow(limit.points, limit.seconds * MS_PER_SECOND);
-        windows.set(key, window);
-      }
-      const now = performance.now();
-      if (window.take(now)) break;
-      await sleep(window.waitMs(now));
-    }
-    return Math.round(performance.now() - before);
+    return queue;
   }
 
   /**
@@ -232,11 +180,19 @@ export class TelegramGate implements SendGate {
         this.#sweeping.shift();
         continue;
       }
-      const [key, window] = next.value;
-      if (window.isIdle(now)) map.delete(key);
+      const [key, queue] = next.value;
+      if (queue.isIdle(now)) map.delete(key);
       checked++;
     }
   }
+}
+
+/** Takes a place in `queue`, after everyone already waiting; the milliseconds waited. */
+async function take(queue: WindowQueue): Promise<number> {
+  if (queue.tryTake(performance.now())) return 0;
+  const before = performance.now();
+  await queue.wait();
+  return Math.round(performance.now() - before);
 }
 
 /** Groups, supergroups and channels — Telegram gives them negative ids — share the per-group limit. */

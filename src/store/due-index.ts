@@ -3,12 +3,23 @@ import type { DueCutoff } from '../core/store.js';
 import type { SubscriptionRecord } from '../core/subscription.js';
 import type { LocalDate, LocalTime } from '../core/time.js';
 
-/** The date after `date` (`YYYY-MM-DD`), by string arithmetic: this runs for every subscription a store opens. */
+/** Dates {@link nextDay} remembers; subscriptions share a few last-digest dates, so this stays small. */
+const NEXT_DAYS_KEPT = 1000;
+const nextDays = new Map<LocalDate, LocalDate>();
+
+/**
+ * The date after `date` (`YYYY-MM-DD`). It runs for every subscription a store opens, and most share
+ * their last digest's date: the answer is remembered, so they also share one string.
+ */
 export function nextDay(date: LocalDate): LocalDate {
-  const day = Number(date.slice(8, 10));
-  if (day < 28) return `${date.slice(0, 8)}${String(day + 1).padStart(2, '0')}`;
-  const next = new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, day + 1));
-  return next.toISOString().slice(0, 10);
+  let next = nextDays.get(date);
+  if (next === undefined) {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+    if (nextDays.size >= NEXT_DAYS_KEPT) nextDays.clear();
+    nextDays.set(date, next);
+  }
+  return next;
 }
 
 /**
@@ -72,19 +83,21 @@ function sortedIndex(list: readonly string[], value: string): number {
  * a minute's tick on 100,000 subscriptions touches only the ones due.
  */
 export class DueIndex {
-  /** `platform \t timezone` → first due date → slots. */
-  readonly #zones = new Map<string, Map<LocalDate, TimeSlots>>();
-  /** Active subscriptions per time zone, all platforms. */
-  readonly #perZone = new Map<string, number>();
+  /** Platform → time zone → first due date → slots; emptied maps are removed. */
+  readonly #platforms = new Map<Platform, Map<string, Map<LocalDate, TimeSlots>>>();
 
   add(record: SubscriptionRecord): void {
     const { settings } = record;
     if (settings.status !== 'active') return;
-    const zone = `${settings.chat.platform}\t${settings.timezone}`;
-    let byDate = this.#zones.get(zone);
+    let zones = this.#platforms.get(settings.chat.platform);
+    if (!zones) {
+      zones = new Map();
+      this.#platforms.set(settings.chat.platform, zones);
+    }
+    let byDate = zones.get(settings.timezone);
     if (!byDate) {
       byDate = new Map();
-      this.#zones.set(zone, byDate);
+      zones.set(settings.timezone, byDate);
     }
     const from = dueFrom(record);
     let slots = byDate.get(from);
@@ -93,22 +106,18 @@ export class DueIndex {
       byDate.set(from, slots);
     }
     slots.add(settings.time, settings.key);
-    this.#perZone.set(settings.timezone, (this.#perZone.get(settings.timezone) ?? 0) + 1);
   }
 
   remove(record: SubscriptionRecord): void {
     const { settings } = record;
     if (settings.status !== 'active') return;
-    const zone = `${settings.chat.platform}\t${settings.timezone}`;
-    const byDate = this.#zones.get(zone);
+    const zones = this.#platforms.get(settings.chat.platform);
+    const byDate = zones?.get(settings.timezone);
     const from = dueFrom(record);
     const slots = byDate?.get(from);
-    if (!byDate || !slots) return;
+    if (!zones || !byDate || !slots) return;
     if (slots.remove(settings.time, settings.key)) byDate.delete(from);
-    if (byDate.size === 0) this.#zones.delete(zone);
-    const left = (this.#perZone.get(settings.timezone) ?? 1) - 1;
-    if (left > 0) this.#perZone.set(settings.timezone, left);
-    else this.#perZone.delete(settings.timezone);
+    if (byDate.size === 0) zones.delete(settings.timezone);
   }
 
   /** Whether `a` and `b` sit in the same place (so a change between them needs no re-indexing). */
@@ -127,7 +136,9 @@ export class DueIndex {
 
   /** Every time zone with an active subscription. */
   timezones(): string[] {
-    return [...this.#perZone.keys()];
+    const zones = new Set<string>();
+    for (const byZone of this.#platforms.values()) for (const zone of byZone.keys()) zones.add(zone);
+    return [...zones];
   }
 
   /**
@@ -136,7 +147,7 @@ export class DueIndex {
    * The caller must not re-index while iterating (claims do not move a subscription in the index).
    */
   *candidates(platform: Platform, cutoff: DueCutoff): Generator<string> {
-    const byDate = this.#zones.get(`${platform}\t${cutoff.timezone}`);
+    const byDate = this.#platforms.get(platform)?.get(cutoff.timezone);
     if (!byDate) return;
     for (const [from, slots] of byDate) {
       if (from > cutoff.date) continue;

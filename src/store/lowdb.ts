@@ -3,6 +3,9 @@ import type { Item } from '../core/items.js';
 import type { ChatPrefs, DeliveryRun, ItemPage, ItemQuery, Store, TopicStats } from '../core/store.js';
 import type { SubscriptionRecord } from '../core/subscription.js';
 import type { Logger } from '../log.js';
+import { JsonWireStore, wireFileFor } from '../wire/json-store.js';
+import { MemoryWireStore } from '../wire/memory-store.js';
+import type { WireStore } from '../wire/store.js';
 import { type Indexed, ItemIndex } from './item-index.js';
 import { Journal } from './journal.js';
 import { JsonFile, LEFT_UNTOUCHED, StoreError, syncFolder } from './json-file.js';
@@ -102,6 +105,11 @@ const isObject = (v: unknown): v is object => typeof v === 'object' && v !== nul
  * One process per store: the folder is locked while the store is open ({@link StoreLock}).
  */
 export class LowdbStore extends TableSubscriptions implements Store {
+  /**
+   * The wire's data, in `db.wire.json` beside the manifest (written through lowdb on its own, a
+   * moment after each change; see `JsonWireStore`), under this store's lock.
+   */
+  wire: WireStore = new MemoryWireStore();
   readonly #layout: StoreLayout;
   readonly #log: Logger;
   readonly #delayMs: number;
@@ -191,6 +199,7 @@ export class LowdbStore extends TableSubscriptions implements Store {
       );
       store.#journal = journal;
       store.#seq = lastSeq;
+      store.wire = await JsonWireStore.open(wireFileFor(file));
       if (replayed > 0) {
         options.logger.info({ replayed }, 'replayed journal changes not yet in the data files');
         store.#schedule();
@@ -216,7 +225,7 @@ export class LowdbStore extends TableSubscriptions implements Store {
             `Data file ${this.#layout.shard(n)} is not a Briefcast data file (a row is not a subscription). ${LEFT_UNTOUCHED}`,
           );
         }
-        this.table.apply({ op: 'record', record });
+        this.table.load(record);
       }
     }
     if (this.#chatsOnDisk) {
@@ -577,6 +586,7 @@ export class LowdbStore extends TableSubscriptions implements Store {
       this.#timer = undefined;
     }
     await this.#checkpoint();
+    await this.wire.flush();
   }
 
   async close(): Promise<void> {
@@ -587,6 +597,7 @@ export class LowdbStore extends TableSubscriptions implements Store {
       this.#closed = true;
       if (this.#timer) clearTimeout(this.#timer);
       await this.#journal?.close();
+      await this.wire.close();
       this.#lock?.release(this.#log);
     }
   }

@@ -16,6 +16,8 @@ import type {
   TopicStats,
 } from '../core/store.js';
 import type { DeliveryProgress, Subscription, SubscriptionRecord } from '../core/subscription.js';
+import { MemoryWireStore } from '../wire/memory-store.js';
+import type { WireStore } from '../wire/store.js';
 import { type DeskChange, DeskTable } from './desk-table.js';
 import { ItemIndex, toItemPage } from './item-index.js';
 import { type SubscriptionChange, SubscriptionTable } from './subscription-table.js';
@@ -211,6 +213,7 @@ export class TableSubscriptions {
  * subscriptions are in a {@link SubscriptionTable}, indexed for the due query.
  */
 export class MemoryStore extends TableSubscriptions implements Store {
+  readonly wire: WireStore = new MemoryWireStore();
   #nextItemId = 1;
   readonly #items = new ItemIndex<Item>();
   #runs: DeliveryRun[] = [];

@@ -1,5 +1,10 @@
 import { chatKey } from '../core/chat.js';
-import type { DeliveryState, Subscription, SubscriptionRecord } from '../core/subscription.js';
+import {
+  DELIVERY_FIELDS,
+  type DeliveryState,
+  type Subscription,
+  type SubscriptionRecord,
+} from '../core/subscription.js';
 import type { StringPool } from './subscription-table.js';
 
 /**
@@ -68,18 +73,8 @@ const COVERED_USER: ReadonlySet<string> = new Set<keyof Subscription['createdBy'
   'id',
   'name',
 ]);
-/** The claim is left out on purpose. */
-const COVERED_DELIVERY: ReadonlySet<string> = new Set<keyof DeliveryState>([
-  'cursor',
-  'lastDigestDate',
-  'claim',
-  'progress',
-  'sent',
-  'failed',
-  'lastSentAt',
-  'lastError',
-  'retryAt',
-]);
+/** Every delivery field has a column, except the claim, which is left out on purpose. */
+const COVERED_DELIVERY: ReadonlySet<string> = new Set(DELIVERY_FIELDS);
 
 /** The fields of `value` outside `covered`, or `undefined` when there are none. */
 function uncovered(value: object, covered: ReadonlySet<string>): Record<string, unknown> | undefined {

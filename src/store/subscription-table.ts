@@ -68,19 +68,29 @@ function claimable(record: SubscriptionRecord, date: LocalDate, now: string): bo
   return delivery.claim === undefined || delivery.claim.expiresAt <= now;
 }
 
-/** `values` with `value` added under `key`. */
-function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
-  let set = map.get(key);
-  if (!set) {
-    set = new Set();
-    map.set(key, set);
-  }
-  set.add(value);
+/**
+ * Keys by a value most have alone (a chat's one subscription): a lone key is held as itself, a Set
+ * only when there are more — 100,000 chats would otherwise make 100,000 Sets (about 15 MB).
+ */
+type KeysBy = Map<string, string | Set<string>>;
+
+function addTo(map: KeysBy, by: string, key: string): void {
+  const there = map.get(by);
+  if (there === undefined) map.set(by, key);
+  else if (typeof there === 'string') {
+    if (there !== key) map.set(by, new Set([there, key]));
+  } else there.add(key);
 }
 
-function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key);
-  if (set?.delete(value) && set.size === 0) map.delete(key);
+function removeFrom(map: KeysBy, by: string, key: string): void {
+  const there = map.get(by);
+  if (there === key) map.delete(by);
+  else if (typeof there !== 'string' && there?.delete(key) && there.size === 0) map.delete(by);
+}
+
+function keysIn(map: KeysBy, by: string): Iterable<string> {
+  const there = map.get(by);
+  return there === undefined ? [] : typeof there === 'string' ? [there] : there;
 }
 
 /**
@@ -96,8 +106,9 @@ function removeFrom(map: Map<string, Set<string>>, key: string, value: string): 
  */
 export class SubscriptionTable {
   readonly #shards: Map<string, SubscriptionRecord>[];
-  readonly #byChat = new Map<string, Set<string>>();
-  readonly #byGuild = new Map<string, Set<string>>();
+  /** The subscriptions of forum topics, by their chat's key (a chat's own is found by its key). */
+  readonly #topics: KeysBy = new Map();
+  readonly #byGuild: KeysBy = new Map();
   readonly #due = new DueIndex();
   readonly #counts = new Map<Platform, { active: number; paused: number }>();
   readonly #prefs = new Map<string, ChatPrefs>();
@@ -137,16 +148,19 @@ export class SubscriptionTable {
 
   /** Every subscription of a chat (each forum topic's too). */
   ofChat(chat: ChatId): SubscriptionRecord[] {
-    return this.#records(this.#byChat.get(chatIdKey(chat)));
+    const key = chatIdKey(chat);
+    const own = this.get(key);
+    const topics = this.#records(keysIn(this.#topics, key));
+    return own ? [own, ...topics] : topics;
   }
 
   /** Every subscription of a chat in a Discord server. */
   ofGuild(guild: string): SubscriptionRecord[] {
-    return this.#records(this.#byGuild.get(guild));
+    return this.#records(keysIn(this.#byGuild, guild));
   }
 
-  #records(keys: Iterable<string> | undefined): SubscriptionRecord[] {
-    return Array.from(keys ?? [], (key) => this.get(key)!);
+  #records(keys: Iterable<string>): SubscriptionRecord[] {
+    return Array.from(keys, (key) => this.get(key)!);
   }
 
   counts(): SubscriptionCounts {
@@ -249,6 +263,7 @@ export class SubscriptionTable {
 
   /** The chat's language: the subscription's own preferences, else (a forum topic) its chat's. */
   #language(settings: Subscription): string | undefined {
+    if (this.#prefs.size === 0) return undefined;
     return this.#prefs.get(settings.key)?.language ?? this.#prefs.get(chatIdKey(settings.chat))?.language;
   }
 
@@ -310,6 +325,11 @@ export class SubscriptionTable {
     return this.#prefs;
   }
 
+  /** Adds a subscription read from a file (opening a store: no change to report). */
+  load(record: SubscriptionRecord): void {
+    this.#put(record.settings.key, record);
+  }
+
   /** Applies a change read back from a journal or file (claims left as they are: there are none). */
   apply(change: SubscriptionChange): void {
     switch (change.op) {
@@ -369,7 +389,7 @@ export class SubscriptionTable {
 
   #index(record: SubscriptionRecord): void {
     const { settings } = record;
-    addTo(this.#byChat, chatIdKey(settings.chat), settings.key);
+    if (settings.chat.thread !== undefined) addTo(this.#topics, chatIdKey(settings.chat), settings.key);
     if (settings.chat.guild !== undefined) addTo(this.#byGuild, settings.chat.guild, settings.key);
     this.#due.add(record);
     let counts = this.#counts.get(settings.chat.platform);
@@ -382,7 +402,7 @@ export class SubscriptionTable {
 
   #unindex(record: SubscriptionRecord): void {
     const { settings } = record;
-    removeFrom(this.#byChat, chatIdKey(settings.chat), settings.key);
+    if (settings.chat.thread !== undefined) removeFrom(this.#topics, chatIdKey(settings.chat), settings.key);
     if (settings.chat.guild !== undefined) removeFrom(this.#byGuild, settings.chat.guild, settings.key);
     this.#due.remove(record);
     const counts = this.#counts.get(settings.chat.platform);

@@ -23,7 +23,8 @@ async function setUp(withDesk = true) {
     room.newsroom,
     editors,
     silentLogger,
-    withDesk ? { desk: auth } : {},
+    undefined,
+    withDesk ? auth : undefined,
   );
   const run = async (inv: Partial<Invocation>) => {
     const doc = await dispatcher.dispatch({

@@ -17,6 +17,8 @@ const PRODUCT_COMMANDS = [
   'delete',
   'digest',
   'stats',
+  'feed',
+  'wire',
   'desk',
 ];
 

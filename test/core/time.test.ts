@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayBounds, localDate, localTime, shiftDate, zonedInstant } from '../../src/core/time.js';
+import { dayBounds, dueInstant, localDate, localTime, shiftDate } from '../../src/core/time.js';
 
 describe('time', () => {
   it('finds the calendar day of an instant in a zone', () => {
@@ -22,11 +22,11 @@ describe('time', () => {
     expect((autumn.end.getTime() - autumn.start.getTime()) / 3_600_000).toBe(25);
   });
 
-  it('moves a time in a DST gap forward and takes the first of a fold', () => {
-    expect(zonedInstant('2026-03-08', '02:30', 'America/New_York').toISOString()).toBe(
-      '2026-03-08T07:30:00.000Z',
+  it('is due at the first instant after a DST gap, and at the first of a fold', () => {
+    expect(dueInstant('2026-03-08', '02:30', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T07:00:00.000Z',
     );
-    expect(zonedInstant('2026-11-01', '01:30', 'America/New_York').toISOString()).toBe(
+    expect(dueInstant('2026-11-01', '01:30', 'America/New_York').toISOString()).toBe(
       '2026-11-01T05:30:00.000Z',
     );
   });

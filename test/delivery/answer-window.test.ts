@@ -55,4 +55,16 @@ describe('AnswerWindow', () => {
     expect(window.isIdle(50)).toBe(false);
     expect(window.isIdle(110)).toBe(true);
   });
+
+  it('says when it may have room next, and an answer brings that instant forward', () => {
+    const window = new AnswerWindow(1, 1000, 30_000);
+    expect(window.nextRoomAt(0)).toBe(0);
+    window.take(0);
+    // Unanswered, the message holds its place until its bound…
+    expect(window.nextRoomAt(5)).toBe(30_000);
+    // …answered, for a window from its answer.
+    window.answered(20);
+    expect(window.nextRoomAt(25)).toBe(1020);
+    expect(window.waitMs(25)).toBe(995);
+  });
 });

@@ -1,6 +1,7 @@
 import { type ChatRef, chatKey } from '../../src/core/chat.js';
 import type { SubscriptionStore } from '../../src/core/store.js';
 import {
+  DELIVERY_FIELDS,
   type DeliveryState,
   NO_DELIVERY,
   type Subscription,
@@ -45,16 +46,7 @@ export function sampleSub(key = 'telegram:1', over: Partial<Subscription> = {}):
 /** Settings and delivery fields of a subscription a test starts from, in one object. */
 export type SubscriptionSeed = Partial<Subscription> & Partial<Omit<DeliveryState, 'claim'>>;
 
-const DELIVERY_FIELDS: ReadonlySet<string> = new Set<keyof DeliveryState>([
-  'cursor',
-  'lastDigestDate',
-  'progress',
-  'sent',
-  'failed',
-  'lastSentAt',
-  'lastError',
-  'retryAt',
-]);
+const SEEDED_DELIVERY_FIELDS: ReadonlySet<string> = new Set(DELIVERY_FIELDS.filter((f) => f !== 'claim'));
 
 /** A seed split into settings and delivery fields. */
 export function splitSeed(seed: SubscriptionSeed): {
@@ -64,7 +56,7 @@ export function splitSeed(seed: SubscriptionSeed): {
   const settings: Record<string, unknown> = {};
   let delivery: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(seed)) {
-    if (!DELIVERY_FIELDS.has(k)) settings[k] = v;
+    if (!SEEDED_DELIVERY_FIELDS.has(k)) settings[k] = v;
     else {
       delivery ??= {};
       delivery[k] = v;

@@ -61,8 +61,6 @@ export async function makeNewsroom(options: NewsroomFixtureOptions = {}) {
     discord: new Set(options.editors?.discord ?? []),
     console: new Set([CONSOLE_USER_ID, ...(options.editors?.console ?? [])]),
   };
-  const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger, {
-    ...(options.desk !== undefined && { desk: options.desk }),
-  });
+  const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger, undefined, options.desk);
   return { clock, store, topics, newsroom, dispatcher };
 }

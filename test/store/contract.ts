@@ -15,6 +15,7 @@ import type { Item } from '../../src/core/items.js';
 import type { ClaimedDelivery, DeliveryRun, DueCutoff, DueQuery, Store } from '../../src/core/store.js';
 import { NO_DELIVERY, type Subscription } from '../../src/core/subscription.js';
 import { type SubscriptionSeed, splitSeed, subscriptionFor, TEST_AUTHOR } from '../helpers/fixtures.js';
+import { wireStoreContract } from '../wire/store-contract.js';
 
 const DATE = '2026-11-29';
 const NOW = '2026-11-29T08:00:00.000Z';
@@ -810,5 +811,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.deskSigningKey('second')).toBe('first');
       });
     });
+
+    // The wire's data lives in every store too, with its own rules (compare-and-set decisions, seen keys).
+    wireStoreContract(`${name}.wire`, async () => (await fresh()).wire);
   });
 }

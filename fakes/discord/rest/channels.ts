@@ -93,6 +93,7 @@ export function createMessage(state: DiscordState, channelId: string, ctx: Reque
     enforce_nonce: checked.enforce_nonce === true,
     allowed_mentions: allowedMentions,
     mention_everyone: pingsEveryone(content, allowedMentions),
+    components: Array.isArray(checked.components) ? checked.components : [],
     at: ctx.now,
   };
   const message = messagePayload(state, id, channelId, checked, ctx.now, {

@@ -36,9 +36,27 @@ export function callback(
   const callback = result.value;
   record.callbacks.push(callback);
   record.respondedAfterMs = elapsed;
+  // "Update message" edits the message the button was under, as Discord does.
+  if (callback.type === CALLBACK.updateMessage && record.kind === 'component')
+    updatePressedMessage(state, record, callback);
   record.notify();
   if (new URLSearchParams(ctx.query).get('with_response') !== 'true') return { status: 204 };
   return { status: 200, body: callbackResponse(state, record, callback, ctx.now) };
+}
+
+/** Applies an "update message" answer to the message the pressed button was on. */
+function updatePressedMessage(
+  state: DiscordState,
+  record: InteractionRecord,
+  callback: InteractionCallback,
+): void {
+  const pressed = record.payload.message as { id?: unknown } | undefined;
+  const message = state.messages.find((m) => m.id === pressed?.id);
+  const data = callback.data ?? {};
+  if (!message) return;
+  if (data.content !== undefined) message.content = data.content;
+  if (data.embeds !== undefined) message.embeds = data.embeds;
+  if (Array.isArray(data.components)) message.components = data.components;
 }
 
 /** The interaction callback response object (`?with_response=true`). */

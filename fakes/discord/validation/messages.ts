@@ -6,6 +6,7 @@
  */
 import { apiError, type Checked, FormErrors, invalid, isRecord, type JsonRecord } from '../replies.js';
 import type { FakeMessageBody } from '../types.js';
+import { checkComponents } from './components.js';
 import { LIMIT } from './payload-limits.js';
 
 /**
@@ -117,6 +118,7 @@ export function validateMessage(body: unknown, create: boolean): Checked<FakeMes
   checkText(errors, ['content'], body.content, LIMIT.content);
   if (body.embeds !== undefined && body.embeds !== null) checkEmbeds(errors, body.embeds);
   checkAllowedMentions(errors, body.allowed_mentions);
+  if (body.components !== undefined && body.components !== null) checkComponents(errors, body.components);
   const nonce = body.nonce;
   if (nonce !== undefined && nonce !== null) {
     if (typeof nonce === 'string') {

@@ -123,4 +123,9 @@ export class ConsoleAdapter implements Adapter {
   isConnected(): boolean {
     return this.#open;
   }
+
+  /** The console is the local user's private chat: wire notifications print here. */
+  async directChat(userId: string): Promise<ChatRef | undefined> {
+    return userId === CONSOLE_USER_ID ? CONSOLE_CHAT : undefined;
+  }
 }

@@ -61,6 +61,7 @@ function optionOf(
   const { option } = spec;
   const required = spec.required && !isFormField(command, name);
   const base = { name, description: spec.description, required };
+  if (option.type === 'boolean') return { ...base, type: ApplicationCommandOptionType.Boolean };
   if (option.type === 'integer') {
     return {
       ...base,
@@ -80,6 +81,8 @@ function optionOf(
       ...string,
       choices: topics.topics.map((t) => ({ name: `${t.emoji} ${t.title}`, value: t.slug })),
     };
+  if (option.choices !== undefined)
+    return { ...string, choices: option.choices.map((w) => ({ name: w, value: w })) };
   return string;
 }
 

@@ -132,5 +132,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     isConnected() {
       return client.isReady() && client.ws.status === Status.Ready;
     },
+
+    async directChat(userId: string) {
+      // POST /users/@me/channels: opens (or finds) the DM; discord.js caches it.
+      const channel = await client.users.createDM(userId);
+      return { platform: 'discord', id: channel.id };
+    },
   };
 }

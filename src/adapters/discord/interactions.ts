@@ -8,6 +8,7 @@ import { APOLOGY, type Dispatcher, usageDoc } from '../../core/dispatch.js';
 import type { Newsroom } from '../../core/newsroom.js';
 import type { Logger } from '../../log.js';
 import { suggestTimezones, suggestTopics } from './autocomplete.js';
+import { answerButton } from './buttons.js';
 import { buildModal, formCustomId, needsForm, parseFormCustomId, submittedValues } from './form.js';
 import { invocationBase, invocationOf, mayRun, optionsOf } from './invocation.js';
 import { answerNow, answerWith } from './reply.js';
@@ -31,6 +32,7 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
     if (interaction.isChatInputCommand()) await onCommand(interaction, deps);
     else if (interaction.isAutocomplete()) await onAutocomplete(interaction, deps);
     else if (interaction.isModalSubmit()) await onFormSubmit(interaction, deps);
+    else if (interaction.isButton()) await answerButton(interaction, deps);
   } catch (error) {
     deps.logger.error(
       {

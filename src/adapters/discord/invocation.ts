@@ -1,4 +1,5 @@
 import {
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
   InteractionContextType,
@@ -10,7 +11,7 @@ import type { Command, RawArgs } from '../../core/command.js';
 import type { Dispatcher, Invocation } from '../../core/dispatch.js';
 
 /** The interactions that run commands. */
-export type CommandInteraction = ChatInputCommandInteraction | ModalSubmitInteraction;
+export type CommandInteraction = ChatInputCommandInteraction | ModalSubmitInteraction | ButtonInteraction;
 
 /** Who is asking, and where: the part of an {@link Invocation} every command shares. */
 export type InvocationBase = Omit<Invocation, 'command' | 'input'>;

@@ -1,4 +1,11 @@
-import type { APIEmbed, APIEmbedField } from 'discord.js';
+import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+  type APIEmbedField,
+  ButtonStyle,
+  ComponentType,
+} from 'discord.js';
 import { type Block, type Doc, type ItemView, packBlocks } from '../../core/document.js';
 import { isWebUrl } from '../../core/items.js';
 
@@ -33,6 +40,44 @@ export interface DiscordPayload {
   readonly content?: string;
   readonly embeds?: readonly APIEmbed[];
   readonly allowed_mentions: typeof NO_MENTIONS;
+  /** The document's buttons, on its last message. */
+  readonly components?: readonly APIActionRowComponent<APIButtonComponentWithCustomId>[];
+}
+
+/** Discord's button styles. @see https://discord.com/developers/docs/components/reference#button-button-styles */
+const BUTTON_STYLE = {
+  primary: ButtonStyle.Primary,
+  secondary: ButtonStyle.Secondary,
+  success: ButtonStyle.Success,
+  danger: ButtonStyle.Danger,
+} as const;
+
+/** Discord allows 80 characters on a button. */
+const BUTTON_LABEL_MAX = 80;
+
+/** A document's buttons as action rows; `undefined` when it has none. */
+export function componentsOf(actions: Doc['actions']): DiscordPayload['components'] {
+  const rows = (actions ?? [])
+    .filter((row) => row.length > 0)
+    .map((row) => ({
+      type: ComponentType.ActionRow as const,
+      components: row.map((a) => ({
+        type: ComponentType.Button as const,
+        style: BUTTON_STYLE[a.style ?? 'secondary'],
+        label: truncate(a.label, BUTTON_LABEL_MAX),
+        custom_id: a.data,
+        ...(a.disabled && { disabled: true }),
+      })),
+    }));
+  return rows.length > 0 ? rows : undefined;
+}
+
+/** Puts the document's buttons on its last message. */
+function withComponents(payloads: DiscordPayload[], doc: Doc): DiscordPayload[] {
+  const components = componentsOf(doc.actions);
+  const last = payloads.at(-1);
+  if (components !== undefined && last !== undefined) payloads[payloads.length - 1] = { ...last, components };
+  return payloads;
 }
 
 /** Briefcast's embed colour, and the one for replies to mistakes. */
@@ -310,13 +355,16 @@ function isPlain(doc: Doc): boolean {
 export function renderDiscord(doc: Doc): DiscordPayload[] {
   if (isPlain(doc)) {
     const blocks = doc.blocks.map(blockText).filter((text) => text !== '');
-    return packBlocks(blocks, DISCORD_LIMITS.content, BLOCK_SEPARATOR).map((content) => ({
-      content,
-      allowed_mentions: NO_MENTIONS,
-    }));
+    const parts = packBlocks(blocks, DISCORD_LIMITS.content, BLOCK_SEPARATOR).map(
+      (content): DiscordPayload => ({ content, allowed_mentions: NO_MENTIONS }),
+    );
+    return withComponents(parts, doc);
   }
   const color = doc.tone === 'error' ? COLOR.error : COLOR.normal;
-  return layOut(docUnits(doc), color).map((embeds) => ({ embeds, allowed_mentions: NO_MENTIONS }));
+  return withComponents(
+    layOut(docUnits(doc), color).map((embeds): DiscordPayload => ({ embeds, allowed_mentions: NO_MENTIONS })),
+    doc,
+  );
 }
 
 /** Characters that count toward the 6,000 limit in one payload's embeds. */

@@ -23,6 +23,7 @@ function body(part: DiscordPayload): InteractionEditReplyOptions & InteractionRe
   return {
     ...(part.content !== undefined && { content: part.content }),
     ...(part.embeds !== undefined && { embeds: [...part.embeds] }),
+    ...(part.components !== undefined && { components: [...part.components] }),
     allowedMentions: { parse: [...NO_MENTIONS.parse] },
   };
 }

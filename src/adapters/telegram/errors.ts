@@ -37,7 +37,8 @@ interface Rule {
  * The descriptions a broadcaster meets, from the Bot API server's source (tdlib/telegram-bot-api
  * `Client.cpp`) and observed bots; the first match wins. Rights come first: Telegram sends them as 400
  * and, for some chats, 403.
- * @see /work/shared/PLATFORM.md §3
+ * @see https://github.com/tdlib/telegram-bot-api/blob/master/telegram-bot-api/Client.cpp
+ * @see https://core.telegram.org/bots/faq#broadcasting-to-users
  */
 const RULES: readonly Rule[] = [
   {

@@ -20,6 +20,25 @@ const BLOCK_SEPARATOR = '\n\n';
 export interface TelegramPart {
   readonly html: string;
   readonly plain: string;
+  /** The document's buttons, on its last message. */
+  readonly keyboard?: InlineKeyboard;
+}
+
+/** One inline keyboard button: its text and the `callback_data` a press sends back. */
+export interface InlineButton {
+  readonly text: string;
+  readonly callback_data: string;
+}
+
+/** Telegram's `InlineKeyboardMarkup.inline_keyboard`. @see https://core.telegram.org/bots/api#inlinekeyboardmarkup */
+export type InlineKeyboard = readonly (readonly InlineButton[])[];
+
+/** A document's buttons as an inline keyboard; `undefined` when it has none. */
+export function keyboardOf(actions: Doc['actions']): InlineKeyboard | undefined {
+  const rows = (actions ?? [])
+    .map((row) => row.map((a) => ({ text: a.label, callback_data: a.data })))
+    .filter((row) => row.length > 0);
+  return rows.length > 0 ? rows : undefined;
 }
 
 /**
@@ -124,8 +143,14 @@ export function renderTelegram(doc: Doc, limit = TELEGRAM_MESSAGE_LIMIT): Telegr
   const blocks = doc.blocks.map(renderBlockHtml);
   if (doc.title !== undefined && doc.title !== '') blocks.unshift(bold(doc.title));
   const nonEmpty = blocks.filter((b) => plainOf(b).trim() !== '');
-  return packBlocks(nonEmpty, limit, BLOCK_SEPARATOR, cutHtml, measure).map((html) => ({
-    html,
-    plain: plainOf(html),
-  }));
+  const parts: TelegramPart[] = packBlocks(nonEmpty, limit, BLOCK_SEPARATOR, cutHtml, measure).map(
+    (html) => ({
+      html,
+      plain: plainOf(html),
+    }),
+  );
+  const keyboard = keyboardOf(doc.actions);
+  const last = parts.at(-1);
+  if (keyboard !== undefined && last !== undefined) parts[parts.length - 1] = { ...last, keyboard };
+  return parts;
 }

@@ -1,21 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Telegram } from 'telegraf';
 import type { ChatKind, ChatRef } from '../../core/chat.js';
 import type { Newsroom } from '../../core/newsroom.js';
-import type { SendGate, SendOutcome } from '../../core/sender.js';
+import type { SendGate } from '../../core/sender.js';
+import { PauseGate } from '../../delivery/gates.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../delivery/outcomes.js';
+import { type RetriedOutcome, Retrier } from '../../delivery/retry.js';
 import type { Logger } from '../../log.js';
 import type { TelegramPart } from './render.js';
 import { sendPart } from './send-part.js';
-
-/** Tries per reply message: the first send, then a retry after a 429 or a migration. */
-const MAX_REPLY_ATTEMPTS = 3;
-/**
- * A reply that would wait longer than this for flood control is dropped (and logged): the person who asked
- * has moved on. Telegram's `retry_after` is usually a few seconds, but can be minutes.
- * @see https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
- */
-export const MAX_REPLY_WAIT_SECONDS = 30;
-const MS_PER_SECOND = 1000;
 
 /** Where a reply goes and what it answers. */
 export interface ReplyTarget {
@@ -33,26 +25,39 @@ export interface ReplierOptions {
   readonly logger: Logger;
   readonly secrets: readonly string[];
   readonly now: () => Date;
-  /** Every reply message passes it; without one, replies go out at once. */
+  /**
+   * Every reply message passes it; without one, replies go out at once (but still wait out a 429's
+   * `retry_after`).
+   */
   readonly gate?: SendGate;
-  /** Aborted when the adapter stops: waits for flood control end early. */
+  /** Aborted when the adapter stops: waits at the gate and for retries end early. */
   readonly signal: AbortSignal;
+  /** @defaultValue {@link DEFAULT_RETRY_POLICY}, the one digests are sent with */
+  readonly retry?: RetryPolicy;
 }
 
 /**
- * Sends command replies, each message through the send gate so that replies and digests share the bot's
- * rate budget. On 429 it tells the gate (`backOff`, holding every send) and tries again, within
- * {@link MAX_REPLY_WAIT_SECONDS}; when the group has become a supergroup it moves the subscription and
- * answers in the new chat. Other refusals are logged: there is no one else to tell.
+ * Sends command replies, each message through the send gate so that replies and digests share the
+ * bot's rate budget, and retried as digests are ({@link Retrier} with the same policy): on 429 the
+ * gate holds every send for `retry_after` and the reply tries again — unless Telegram asks for
+ * longer than the policy's `maxRetryAfterSeconds`, when the asker has moved on; 5xx and network
+ * failures back off and try again. When the group has become a supergroup it moves the subscription
+ * and answers in the new chat. What cannot be delivered is logged: there is no one else to tell.
  */
 export class Replier {
-  constructor(private readonly options: ReplierOptions) {}
+  readonly #gate: SendGate;
+  readonly #retrier: Retrier;
+
+  constructor(private readonly options: ReplierOptions) {
+    this.#gate = options.gate ?? new PauseGate('telegram', options.logger);
+    this.#retrier = new Retrier(options.retry ?? DEFAULT_RETRY_POLICY, options.signal, options.logger);
+  }
 
   /** Sends `parts` in order; stops at the first that cannot be delivered. */
   async reply(target: ReplyTarget, parts: readonly TelegramPart[]): Promise<void> {
     let chat = target.chat;
     for (const [index, part] of parts.entries()) {
-      const outcome = await this.#sendWithRetry(chat, target, part, index === 0);
+      const outcome = await this.#send(chat, target, part, index === 0);
       if (outcome.kind === 'migrated') chat = outcome.to;
       if (outcome.kind !== 'sent' && outcome.kind !== 'migrated') {
         this.options.logger.warn(
@@ -65,43 +70,35 @@ export class Replier {
   }
 
   /** Sends one part; `migrated` means it was delivered to the new chat the outcome names. */
-  async #sendWithRetry(
-    initialChat: ChatRef,
+  async #send(
+    chat: ChatRef,
     target: ReplyTarget,
     part: TelegramPart,
     first: boolean,
-  ): Promise<SendOutcome> {
-    const { telegram, gate, logger, secrets, signal } = this.options;
-    let chat = initialChat;
-    let moved = false;
-    let outcome: SendOutcome = { kind: 'transient', reason: 'not sent' };
-    for (let attempt = 1; attempt <= MAX_REPLY_ATTEMPTS && !signal.aborted; attempt++) {
-      await gate?.acquire(chat, target.chatKind);
-      try {
-        outcome = await sendPart(telegram, chat, part, {
-          // A reply to a message in the old group would point at nothing in the new one.
-          ...(first && !moved && { replyTo: target.messageId }),
-          secrets,
-          logger,
-        });
-      } finally {
-        gate?.answered?.(chat, target.chatKind);
-      }
-      if (outcome.kind === 'sent') return moved ? { kind: 'migrated', to: chat } : outcome;
-      if (outcome.kind === 'migrated' && !moved) {
-        await this.options.newsroom.moveSubscription(chat, outcome.to, this.options.now());
-        chat = outcome.to;
-        moved = true;
-        continue;
-      }
-      if (outcome.kind !== 'retryAfter' || outcome.seconds > MAX_REPLY_WAIT_SECONDS) return outcome;
-      logger.info(
-        { retryAfterSeconds: outcome.seconds, chat: chat.id, updateId: target.updateId },
-        'Telegram flood control: the reply waits',
-      );
-      if (gate) gate.backOff(outcome.seconds);
-      else await sleep(outcome.seconds * MS_PER_SECOND, undefined, { signal }).catch(() => undefined);
-    }
-    return outcome;
+  ): Promise<RetriedOutcome> {
+    const outcome = await this.#attempt(chat, target, part, first ? target.messageId : undefined);
+    if (outcome.kind !== 'migrated') return outcome;
+    await this.options.newsroom.moveSubscription(chat, outcome.to, this.options.now());
+    // A reply to a message in the old group would point at nothing in the new one.
+    const moved = await this.#attempt(outcome.to, target, part, undefined);
+    if (moved.kind === 'sent') return { kind: 'migrated', to: outcome.to };
+    // Moved twice in a row is not something Telegram does; say so rather than follow it.
+    if (moved.kind === 'migrated') return { kind: 'failed', reason: 'the chat moved twice' };
+    return moved;
+  }
+
+  /** One part to `chat` with the retry policy, answering `replyTo` when given. */
+  #attempt(
+    chat: ChatRef,
+    target: ReplyTarget,
+    part: TelegramPart,
+    replyTo: number | undefined,
+  ): Promise<RetriedOutcome> {
+    const { telegram, logger, secrets } = this.options;
+    return this.#retrier.send(
+      { gate: this.#gate, chat, chatKind: target.chatKind },
+      () => sendPart(telegram, chat, part, { ...(replyTo !== undefined && { replyTo }), secrets, logger }),
+      { chat: chat.id, updateId: target.updateId },
+    );
   }
 }

@@ -34,6 +34,9 @@ export async function sendPart(
     ...(options.replyTo !== undefined && {
       reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true },
     }),
+    ...(part.keyboard !== undefined && {
+      reply_markup: { inline_keyboard: part.keyboard.map((row) => [...row]) },
+    }),
   };
   const chatId = telegramChatId(chat);
   try {

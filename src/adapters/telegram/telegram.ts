@@ -3,10 +3,13 @@ import { Telegraf } from 'telegraf';
 import { channelPost, message } from 'telegraf/filters';
 import type { ChatMemberUpdated, Message, Update } from 'telegraf/types';
 import type { Config } from '../../config.js';
+import type { ChatRef } from '../../core/chat.js';
 import type { Invocation } from '../../core/dispatch.js';
 import { APOLOGY } from '../../core/dispatch.js';
 import type { SendGate } from '../../core/sender.js';
+import type { RetryPolicy } from '../../delivery/outcomes.js';
 import type { Adapter, AdapterContext } from '../adapter.js';
+import { answerButton } from './buttons.js';
 import { TelegramCallError } from './errors.js';
 import { onMigration, onMyChatMember } from './membership.js';
 import { registerMenus } from './menu.js';
@@ -37,11 +40,11 @@ const DEEP_LINK_COMMAND = 'start';
 const ADMIN_STATUSES: ReadonlySet<string> = new Set(['creator', 'administrator']);
 
 /**
- * The updates the bot asks for: commands in chats and channels, its own membership, and the group
- * upgrade service messages (which arrive as messages).
+ * The updates the bot asks for: commands in chats and channels, its own membership, the group
+ * upgrade service messages (which arrive as messages), and presses of its buttons.
  * @see https://core.telegram.org/bots/api#getupdates
  */
-const ALLOWED_UPDATES = ['message', 'channel_post', 'my_chat_member'] as const;
+const ALLOWED_UPDATES = ['message', 'channel_post', 'my_chat_member', 'callback_query'] as const;
 
 /**
  * The Bot API root as telegraf needs it: telegraf resolves `./bot<token>/<method>` against it, so a root
@@ -54,8 +57,13 @@ export function apiRootOf(configured: string): string {
 /** What {@link createTelegramAdapter} needs. */
 export interface TelegramAdapterOptions extends AdapterContext {
   readonly config: NonNullable<Config['telegram']>;
-  /** Every command reply passes it (digests pass it in delivery); without one, replies go out at once. */
+  /**
+   * Every command reply passes it (digests pass it in delivery); without one, replies go out at once
+   * (but still wait out a 429's `retry_after`).
+   */
   readonly gate?: SendGate;
+  /** How replies are retried. @defaultValue `DEFAULT_RETRY_POLICY`, the one digests are sent with */
+  readonly retry?: RetryPolicy;
   /** The time for subscription changes made by membership updates. */
   readonly now: () => Date;
   /**
@@ -105,6 +113,7 @@ export class TelegramAdapter implements Adapter {
       now: options.now,
       signal: this.#abort.signal,
       ...(options.gate !== undefined && { gate: options.gate }),
+      ...(options.retry !== undefined && { retry: options.retry }),
     });
     this.#registerHandlers();
   }
@@ -131,6 +140,17 @@ export class TelegramAdapter implements Adapter {
       this.#track(ctx.update, () => this.#onMigration(ctx.message.migrate_from_chat_id, ctx.message.chat.id)),
     );
     bot.on(message('text'), (ctx) => this.#track(ctx.update, () => this.#onText(ctx.message, ctx.update)));
+    bot.on('callback_query', (ctx) =>
+      this.#track(ctx.update, () =>
+        answerButton(ctx.callbackQuery, ctx.update.update_id, {
+          telegram: this.#bot.telegram,
+          dispatcher: this.options.dispatcher,
+          logger: this.options.logger,
+          secrets: this.#secrets,
+          ...(this.options.gate !== undefined && { gate: this.options.gate }),
+        }),
+      ),
+    );
     bot.on(channelPost('text'), (ctx) =>
       this.#track(ctx.update, () => this.#onText(ctx.channelPost, ctx.update)),
     );
@@ -327,7 +347,7 @@ export class TelegramAdapter implements Adapter {
   }
 
   /**
-   * Stops receiving updates, cuts short replies waiting for flood control, and waits (at most
+   * Stops receiving updates, cuts short replies waiting at the gate or for a retry, and waits (at most
    * `stopTimeoutMs`) for updates under way. Safe to call twice, and before `start`.
    */
   stop(): Promise<void> {
@@ -354,6 +374,11 @@ export class TelegramAdapter implements Adapter {
 
   isConnected(): boolean {
     return this.#connected;
+  }
+
+  /** An editor's private chat: on Telegram its id is the user's (it works once they have started the bot). */
+  async directChat(userId: string): Promise<ChatRef> {
+    return { platform: 'telegram', id: userId };
   }
 }
 

@@ -94,6 +94,25 @@ function memberUpdateProblem(update: unknown, path: string): string | undefined 
   return undefined;
 }
 
+/** Why a `callback_query` (a button pressed) cannot be read, or `undefined`. */
+function callbackQueryProblem(query: unknown, path: string): string | undefined {
+  if (!isObject(query)) return `${path} is not an object`;
+  if (typeof query.id !== 'string') return `${path}.id is not a string`;
+  const from = userProblem(query.from, `${path}.from`);
+  if (from) return from;
+  if (!optional(query.data, (v) => typeof v === 'string')) return `${path}.data is not a string`;
+  if (query.message !== undefined) {
+    if (!isObject(query.message)) return `${path}.message is not an object`;
+    if (!isInteger(query.message.message_id)) return `${path}.message.message_id is not an integer`;
+    const chat = chatProblem(query.message.chat, `${path}.message.chat`);
+    if (chat) return chat;
+    const markup = query.message.reply_markup;
+    if (markup !== undefined && !(isObject(markup) && Array.isArray(markup.inline_keyboard)))
+      return `${path}.message.reply_markup is not an inline keyboard`;
+  }
+  return undefined;
+}
+
 /**
  * Why `update` cannot be handled — a short description naming the field, never its value (some
  * servers put the bot token in updates) — or `undefined` when the fields the adapter reads are all
@@ -108,5 +127,6 @@ export function malformedUpdate(update: unknown): string | undefined {
     }
   }
   if ('my_chat_member' in update) return memberUpdateProblem(update.my_chat_member, 'my_chat_member');
+  if ('callback_query' in update) return callbackQueryProblem(update.callback_query, 'callback_query');
   return undefined;
 }

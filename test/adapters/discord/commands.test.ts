@@ -59,6 +59,8 @@ describe('buildCommandData', () => {
       'delete',
       'digest',
       'stats',
+      'feed',
+      'wire',
       'desk',
     ]);
   });

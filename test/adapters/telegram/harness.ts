@@ -7,6 +7,7 @@ import type { ChatKind, ChatRef } from '../../../src/core/chat.js';
 import type { Dispatcher } from '../../../src/core/dispatch.js';
 import type { Newsroom } from '../../../src/core/newsroom.js';
 import type { SendGate } from '../../../src/core/sender.js';
+import type { RetryPolicy } from '../../../src/delivery/outcomes.js';
 import type { Logger } from '../../../src/log.js';
 import { makeNewsroom, type NewsroomFixtureOptions } from '../../helpers/newsroom.js';
 
@@ -41,6 +42,8 @@ export class RecordingGate implements SendGate {
 export interface BotOptions extends NewsroomFixtureOptions {
   readonly fake?: FakeTelegramOptions;
   readonly gate?: SendGate;
+  /** How replies are retried (the adapter's default otherwise). */
+  readonly retry?: RetryPolicy;
   /** Replace the dispatcher (to make it fail). */
   readonly dispatcher?: (newsroom: Newsroom) => Dispatcher;
   readonly config?: Partial<NonNullable<Config['telegram']>>;
@@ -65,6 +68,7 @@ export async function startBot(options: BotOptions = {}) {
     editorIds: [String(EDITOR_ID)],
     stopTimeoutMs: 2_000,
     ...(options.gate !== undefined && { gate: options.gate }),
+    ...(options.retry !== undefined && { retry: options.retry }),
     ...(options.webhookHost !== undefined && { webhookHost: options.webhookHost }),
   });
   if (!options.noStart) await adapter.start();

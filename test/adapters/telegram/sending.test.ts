@@ -112,7 +112,7 @@ describe('Telegram sends', () => {
     expect(bot.records).toContainEqual(
       expect.objectContaining({
         msg: 'could not send a command reply',
-        outcome: { kind: 'retryAfter', seconds: 600 },
+        outcome: { kind: 'failed', reason: 'rate limited for 600 s (more than 30 s)' },
       }),
     );
   });

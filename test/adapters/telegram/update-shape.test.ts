@@ -43,7 +43,44 @@ describe('malformedUpdate', () => {
       }),
     ).toBeUndefined();
     expect(malformedUpdate(member())).toBeUndefined();
-    expect(malformedUpdate({ update_id: 4, callback_query: 'anything' })).toBeUndefined();
+    expect(malformedUpdate({ update_id: 4, inline_query: 'anything' })).toBeUndefined();
+    expect(
+      malformedUpdate({
+        update_id: 5,
+        callback_query: {
+          id: 'q1',
+          from: { id: 1, is_bot: false, first_name: 'A' },
+          data: 'wire publish 1',
+          message: {
+            message_id: 9,
+            date: 1,
+            chat: { id: 1, type: 'private' },
+            reply_markup: { inline_keyboard: [] },
+          },
+        },
+      }),
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['anything', 'callback_query is not an object'],
+    [{ from: { id: 1, first_name: 'A' } }, 'callback_query.id is not a string'],
+    [{ id: 'q', from: { id: 'x', first_name: 'A' } }, 'callback_query.from.id is not an integer'],
+    [{ id: 'q', from: { id: 1, first_name: 'A' }, data: 5 }, 'callback_query.data is not a string'],
+    [
+      { id: 'q', from: { id: 1, first_name: 'A' }, message: { message_id: 1, chat: {} } },
+      'callback_query.message.chat.id is not an integer',
+    ],
+    [
+      {
+        id: 'q',
+        from: { id: 1, first_name: 'A' },
+        message: { message_id: 1, chat: { id: 1, type: 'private' }, reply_markup: 3 },
+      },
+      'callback_query.message.reply_markup is not an inline keyboard',
+    ],
+  ])('refuses a malformed button press %#', (query, why) => {
+    expect(malformedUpdate({ update_id: 6, callback_query: query })).toBe(why);
     expect(malformedUpdate({ update_id: 5 })).toBeUndefined();
   });
 

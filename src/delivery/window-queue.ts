@@ -1,0 +1,118 @@
+import type { AnswerWindow } from './answer-window.js';
+
+/**
+ * Messages let through per turn of the event loop, at most; the rest go in the next turn. When a
+ * second's worth of places frees up at once, letting 1,000 messages through together ran their
+ * sends and records back to back for tens of milliseconds.
+ */
+export const DRAIN_SLICE = 50;
+
+/**
+ * An {@link AnswerWindow} and the line of messages waiting for a place in it, first come first
+ * served: the overall rate, one chat, or one group.
+ *
+ * A waiting message is let through at the first instant the window has room, never later. The window
+ * says when that may be ({@link AnswerWindow.nextRoomAt}) and one timer is set for it; an answer
+ * can bring that instant forward — a message still unanswered holds its place until its answer
+ * comes (at the latest `maxUnansweredMs` after its start), and once answered only for a window from
+ * the answer — so {@link answered} sets the timer again when the instant moved earlier. Before it
+ * did, a reply waiting behind an unanswered one slept until that one's 30 s bound: the third of
+ * three commands sent together was answered 31 s late (issue #16).
+ *
+ * Time is `performance.now()`: monotonic, and what vitest's fake timers control.
+ */
+export class WindowQueue {
+  readonly #window: AnswerWindow;
+  /**
+   * Resolvers of the messages waiting, oldest first; made when the first one waits (most chats'
+   * windows never have anyone waiting, and a fan-out makes one per chat).
+   */
+  #waiting: (() => void)[] | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  /** When {@link #timer} fires (`performance.now()` time); +∞ while no timer is set. */
+  #wakeAt = Number.POSITIVE_INFINITY;
+  #drainArmed = false;
+
+  constructor(window: AnswerWindow) {
+    this.#window = window;
+  }
+
+  /** Takes a place at `now` if no one is waiting and the window has room; whether it did. */
+  tryTake(now: number): boolean {
+    return (this.#waiting === undefined || this.#waiting.length === 0) && this.#window.take(now);
+  }
+
+  /** Waits, after everyone already waiting, until a place is taken for this message. */
+  wait(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#waiting ??= [];
+      this.#waiting.push(resolve);
+      this.#drain();
+    });
+  }
+
+  /** A message this window let through was answered at `now`: the waiting line looks again. */
+  answered(now: number): void {
+    this.#window.answered(now);
+    if (this.#waiting !== undefined && this.#waiting.length > 0) this.#wakeFor(now);
+  }
+
+  /** Nothing waits and nothing is counted: the queue can be dropped. */
+  isIdle(now: number): boolean {
+    return (this.#waiting === undefined || this.#waiting.length === 0) && this.#window.isIdle(now);
+  }
+
+  /**
+   * Lets waiting messages through while the window has room — at most {@link DRAIN_SLICE} this turn,
+   * the next ones in the next turn — then sets the timer for the next instant it may have room.
+   */
+  #drain(): void {
+    const waiting = this.#waiting;
+    if (waiting === undefined) return;
+    const now = performance.now();
+    let released = 0;
+    while (waiting.length > 0 && released < DRAIN_SLICE && this.#window.take(now)) {
+      waiting.shift()!();
+      released++;
+    }
+    if (waiting.length === 0) {
+      this.#clearTimer();
+      return;
+    }
+    if (released === DRAIN_SLICE) {
+      if (!this.#drainArmed) {
+        this.#drainArmed = true;
+        setImmediate(() => {
+          this.#drainArmed = false;
+          this.#drain();
+        });
+      }
+      return;
+    }
+    this.#wakeFor(now);
+  }
+
+  /** Sets the timer for the window's next room, unless it is already set for that instant or earlier. */
+  #wakeFor(now: number): void {
+    const at = this.#window.nextRoomAt(now);
+    if (at >= this.#wakeAt) return;
+    this.#clearTimer();
+    this.#wakeAt = at;
+    // Never 0: a window full at `now` has no room before a later turn.
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#wakeAt = Number.POSITIVE_INFINITY;
+        this.#drain();
+      },
+      Math.max(1, Math.ceil(at - now)),
+    );
+  }
+
+  #clearTimer(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#wakeAt = Number.POSITIVE_INFINITY;
+  }
+}

@@ -1,0 +1,79 @@
+import type { Draft, DraftDecision, Feed, NewDraft } from './model.js';
+
+/** Seen entry keys kept per feed, oldest forgotten first: four times the entries a poll reads. */
+export const MAX_SEEN_KEYS_PER_FEED = 2_000;
+
+/** Changes to a feed; a field given as `undefined` is cleared. */
+export type FeedChanges = {
+  readonly [K in keyof Omit<Feed, 'id' | 'url' | 'addedBy' | 'addedAt'>]?: Feed[K] | undefined;
+};
+
+/** A page of drafts, newest first, and how many matched. */
+export interface DraftPage {
+  readonly drafts: readonly Draft[];
+  readonly total: number;
+}
+
+/** What a compare-and-set on a draft found. */
+export type DecideResult =
+  /** The draft was waiting and now carries the decision. */
+  | { readonly ok: true; readonly draft: Draft }
+  /** Someone decided first (or it does not exist): the draft as it is. */
+  | { readonly ok: false; readonly draft?: Draft };
+
+/**
+ * Where the wire keeps its feeds, the entry keys each feed has shown, its drafts and each editor's
+ * notification cursor. Every store answers these; the rules each must keep are in the doc comments
+ * and in the contract tests (`test/wire/store-contract.ts`).
+ */
+export interface WireStore {
+  /** Stores a feed under the next id. */
+  addFeed(feed: Omit<Feed, 'id'>): Promise<Feed>;
+  getFeed(id: number): Promise<Feed | undefined>;
+  /** Feeds in id order. */
+  listFeeds(): Promise<readonly Feed[]>;
+  /** Applies changes to a feed; `undefined` when there is none with that id. */
+  updateFeed(id: number, changes: FeedChanges): Promise<Feed | undefined>;
+  /** Removes a feed, its seen keys and its waiting drafts (decided drafts stay: they name items). */
+  deleteFeed(id: number): Promise<boolean>;
+
+  /** Which of `keys` this feed has not shown before, in the order given, without duplicates. */
+  unseenKeys(feedId: number, keys: readonly string[]): Promise<string[]>;
+  /**
+   * Records one successful poll at once: marks `keys` seen (keeping at most
+   * {@link MAX_SEEN_KEYS_PER_FEED}, oldest forgotten first), stores the drafts of the new entries
+   * under the next ids, and applies `changes` to the feed. A draft whose key was already seen is not
+   * stored, so a poll repeated after a crash adds nothing twice. Returns the drafts stored.
+   */
+  recordPoll(
+    feedId: number,
+    keys: readonly string[],
+    drafts: readonly NewDraft[],
+    changes: FeedChanges,
+  ): Promise<Draft[]>;
+
+  getDraft(id: number): Promise<Draft | undefined>;
+  /** Drafts in a state, newest first, at most `limit`; with `afterId`, only those with larger ids. */
+  listDrafts(query: { state: Draft['state']; limit: number; afterId?: number }): Promise<DraftPage>;
+  /**
+   * The compare-and-set behind Publish and Skip: applies the decision only if the draft is still
+   * waiting. Two editors tapping at once: one gets `ok: true`, the other `ok: false` and the draft
+   * as the first left it.
+   */
+  decideDraft(id: number, decision: DraftDecision): Promise<DecideResult>;
+  /** Records the item a published draft became. */
+  setDraftItem(id: number, itemId: number): Promise<void>;
+  /**
+   * Undoes a decision that could not be carried out (the item could not be stored): back to
+   * waiting, only if it still carries this decision.
+   */
+  reopenDraft(id: number, decision: DraftDecision): Promise<void>;
+
+  /** The last draft id an editor was told about (0 when none). */
+  notifiedUpTo(editor: string): Promise<number>;
+  setNotifiedUpTo(editor: string, draftId: number): Promise<void>;
+
+  /** Writes everything changed so far to durable storage. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}

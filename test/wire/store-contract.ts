@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { Draft, NewDraft } from '../../src/wire/model.js';
+import { MAX_SEEN_KEYS_PER_FEED, type WireStore } from '../../src/wire/store.js';
+
+const EDITOR = { platform: 'console' as const, id: 'local', name: 'Ed' };
+const OTHER = { platform: 'console' as const, id: 'second', name: 'Rita' };
+const AT = '2026-11-30T02:00:00.000Z';
+
+const feedInput = (url = 'https://news.example.org/rss') => ({
+  url,
+  auto: false,
+  status: 'active' as const,
+  addedBy: EDITOR,
+  addedAt: AT,
+  failures: 0,
+  entriesSeen: 0,
+});
+
+const draft = (feedId: number, key: string): NewDraft => ({
+  feedId,
+  key,
+  headline: `Headline ${key}`,
+  body: 'Body.',
+  createdAt: AT,
+  topic: 'mining',
+});
+
+/**
+ * The rules every wire store keeps, run against each store: `make` opens a fresh one, `reopen`
+ * (when the store persists) opens the same data again as a restarted bot would.
+ */
+export function wireStoreContract(
+  name: string,
+  make: () => Promise<WireStore>,
+  reopen?: (store: WireStore) => Promise<WireStore>,
+): void {
+  describe(`${name}: the wire store contract`, () => {
+    it('numbers feeds from 1, never reusing an id, and updates and clears fields', async () => {
+      const store = await make();
+      const a = await store.addFeed(feedInput('https://a.example/rss'));
+      const b = await store.addFeed(feedInput('https://b.example/rss'));
+      expect([a.id, b.id]).toEqual([1, 2]);
+      await store.updateFeed(1, { status: 'paused', pausedReason: 'x' });
+      await store.updateFeed(1, { status: 'active', pausedReason: undefined });
+      expect(await store.getFeed(1)).not.toHaveProperty('pausedReason');
+      expect(await store.deleteFeed(1)).toBe(true);
+      expect(await store.deleteFeed(1)).toBe(false);
+      expect((await store.addFeed(feedInput('https://c.example/rss'))).id).toBe(3);
+      expect((await store.listFeeds()).map((f) => f.id)).toEqual([2, 3]);
+      expect(await store.updateFeed(99, { failures: 1 })).toBeUndefined();
+    });
+
+    it('records a poll once: drafts only for unseen keys, keys marked seen, the feed updated', async () => {
+      const store = await make();
+      const feed = await store.addFeed(feedInput());
+      expect(await store.unseenKeys(feed.id, ['a', 'b', 'a'])).toEqual(['a', 'b']);
+      const stored = await store.recordPoll(
+        feed.id,
+        ['a', 'b', 'c'],
+        [draft(feed.id, 'a'), draft(feed.id, 'b')],
+        {
+          entriesSeen: 3,
+          etag: '"v1"',
+        },
+      );
+      expect(stored.map((d) => [d.id, d.key, d.state])).toEqual([
+        [1, 'a', 'waiting'],
+        [2, 'b', 'waiting'],
+      ]);
+      expect(await store.unseenKeys(feed.id, ['a', 'c', 'd'])).toEqual(['d']);
+      // A poll repeated (after a crash, say) adds nothing twice.
+      expect(await store.recordPoll(feed.id, ['a'], [draft(feed.id, 'a')], {})).toEqual([]);
+      expect(await store.getFeed(feed.id)).toMatchObject({ entriesSeen: 3, etag: '"v1"' });
+      expect(await store.recordPoll(99, ['x'], [draft(99, 'x')], {})).toEqual([]);
+    });
+
+    it(`keeps at most ${MAX_SEEN_KEYS_PER_FEED} seen keys per feed, forgetting the oldest`, async () => {
+      const store = await make();
+      const feed = await store.addFeed(feedInput());
+      const keys = Array.from({ length: MAX_SEEN_KEYS_PER_FEED + 600 }, (_, i) => `k${i}`);
+      for (let i = 0; i < keys.length; i += 500)
+        await store.recordPoll(feed.id, keys.slice(i, i + 500), [], {});
+      expect(await store.unseenKeys(feed.id, ['k0', `k${keys.length - 1}`])).toEqual(['k0']);
+      const again = reopen ? await reopen(store) : store;
+      expect(await again.unseenKeys(feed.id, ['k0', `k${keys.length - 1}`])).toEqual(['k0']);
+    });
+
+    it('decides a waiting draft once: a compare-and-set, whoever comes second sees the first decision', async () => {
+      const store = await make();
+      const feed = await store.addFeed(feedInput());
+      await store.recordPoll(feed.id, ['a'], [draft(feed.id, 'a')], {});
+      const [one, two] = await Promise.all([
+        store.decideDraft(1, { state: 'published', by: EDITOR, at: AT }),
+        store.decideDraft(1, { state: 'skipped', by: OTHER, at: AT }),
+      ]);
+      expect([one.ok, two.ok].sort()).toEqual([false, true]);
+      const loser = one.ok ? two : one;
+      expect(loser.draft?.state).toBe('published');
+      await store.setDraftItem(1, 42);
+      expect(await store.getDraft(1)).toMatchObject({ state: 'published', decidedBy: EDITOR, itemId: 42 });
+      expect(await store.decideDraft(99, { state: 'skipped', by: EDITOR, at: AT })).toEqual({ ok: false });
+    });
+
+    it('reopens a decision that could not be carried out', async () => {
+      const store = await make();
+      const feed = await store.addFeed(feedInput());
+      await store.recordPoll(feed.id, ['a'], [draft(feed.id, 'a')], {});
+      const decision = { state: 'published' as const, by: EDITOR, at: AT };
+      await store.decideDraft(1, decision);
+      await store.reopenDraft(1, decision);
+      const reopened = (await store.getDraft(1)) as Draft;
+      expect(reopened.state).toBe('waiting');
+      expect(reopened).not.toHaveProperty('decidedBy');
+    });
+
+    it('lists drafts newest first with the total, after an id, and drops a removed feed’s waiting ones', async () => {
+      const store = await make();
+      const feed = await store.addFeed(feedInput());
+      await store.recordPoll(
+        feed.id,
+        [],
+        ['a', 'b', 'c'].map((k) => draft(feed.id, k)),
+        {},
+      );
+      await store.decideDraft(2, { state: 'skipped', by: EDITOR, at: AT });
+      expect(await store.listDrafts({ state: 'waiting', limit: 1 })).toMatchObject({
+        total: 2,
+        drafts: [{ id: 3 }],
+      });
+      expect(
+        (await store.listDrafts({ state: 'waiting', limit: 5, afterId: 1 })).drafts.map((d) => d.id),
+      ).toEqual([3]);
+      await store.deleteFeed(feed.id);
+      expect((await store.listDrafts({ state: 'waiting', limit: 5 })).total).toBe(0);
+      expect((await store.listDrafts({ state: 'skipped', limit: 5 })).total).toBe(1);
+    });
+
+    it('keeps each editor’s notification cursor, never moving it back', async () => {
+      const store = await make();
+      expect(await store.notifiedUpTo('telegram:1')).toBe(0);
+      await store.setNotifiedUpTo('telegram:1', 5);
+      await store.setNotifiedUpTo('telegram:1', 3);
+      const again = reopen ? await reopen(store) : store;
+      expect(await again.notifiedUpTo('telegram:1')).toBe(5);
+    });
+
+    if (reopen)
+      it('survives a restart: feeds, drafts, seen keys and ids carry on', async () => {
+        const store = await make();
+        const feed = await store.addFeed(feedInput());
+        await store.recordPoll(feed.id, ['a', 'b'], [draft(feed.id, 'a')], { title: '链闻' });
+        const again = await reopen(store);
+        expect(await again.getFeed(feed.id)).toMatchObject({ title: '链闻' });
+        expect(await again.unseenKeys(feed.id, ['a', 'b', 'c'])).toEqual(['c']);
+        const next = await again.recordPoll(feed.id, ['c'], [draft(feed.id, 'c')], {});
+        expect(next.map((d) => d.id)).toEqual([2]);
+        expect((await again.addFeed(feedInput('https://x.example/rss'))).id).toBe(2);
+      });
+  });
+}
