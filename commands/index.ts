@@ -35,7 +35,7 @@ export const commands: readonly Command[] = validateCommands([
   deleteCommand,
   digest,
   stats,
-  desk,
   feed,
   wire,
+  desk,
 ]);
