@@ -2,6 +2,7 @@ import type { Command } from '../src/core/command.js';
 import { validateCommands } from '../src/core/command-rules.js';
 import brief from './brief.js';
 import deleteCommand from './delete.js';
+import desk from './desk.js';
 import digest from './digest.js';
 import edit from './edit.js';
 import feed from './feed.js';
@@ -38,4 +39,5 @@ export const commands: readonly Command[] = validateCommands([
   stats,
   feed,
   wire,
+  desk,
 ]);

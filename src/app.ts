@@ -2,9 +2,12 @@ import type { Readable, Writable } from 'node:stream';
 import { commands } from '../commands/index.js';
 import type { Adapter } from './adapters/adapter.js';
 import { ConsoleAdapter } from './adapters/console/console.js';
+import { DeskAuth } from './adapters/desk/auth.js';
+import { type DeskServer, type DeskServerOptions, startDeskServer } from './adapters/desk/server.js';
 import { type Config, isConsoleMode } from './config.js';
-import type { Platform } from './core/chat.js';
+import type { Platform, UserRef } from './core/chat.js';
 import { type Clock, systemClock } from './core/clock.js';
+import type { DeskSessions } from './core/desk.js';
 import { CONSOLE_USER_ID, Dispatcher } from './core/dispatch.js';
 import { Newsroom } from './core/newsroom.js';
 import type { Store } from './core/store.js';
@@ -33,6 +36,8 @@ export interface AppDeps {
   /** The console's streams (defaults: stdin and stdout). */
   readonly input?: Readable;
   readonly output?: Writable;
+  /** Where the desk keeps sign-in links and sessions; defaults to the store. */
+  readonly deskSessions?: DeskSessions;
   /** Delivery tuning (retry policy, timeouts); defaults suit production. */
   readonly delivery?: Partial<Pick<DeliveryEngineOptions, 'retry' | 'progressIntervalMs' | 'stopTimeoutMs'>>;
   /** The wire's store. Defaults to the store's own (`store.wire`). */
@@ -59,6 +64,8 @@ export interface App {
   readonly scheduler: Scheduler;
   /** The `/healthz` server when `HEALTH_PORT` is set. */
   readonly health?: HealthServer;
+  /** The editors' desk when `DESK_PORT` is set. */
+  readonly desk?: DeskServer;
   /** The news wire: feeds, drafts, decisions. */
   readonly wire: Wire;
   /** Polls the wire's feeds every minute for those due; `wireScheduler.tick()` polls now. */
@@ -71,6 +78,18 @@ export interface App {
    * the adapters, then the store (flushed). Safe to call twice.
    */
   stop(): Promise<void>;
+}
+
+/** Starts the desk, naming `DESK_PORT` when its port cannot be used. */
+async function startDesk(
+  config: NonNullable<Config['desk']>,
+  options: Omit<DeskServerOptions, 'port'>,
+): Promise<DeskServer> {
+  try {
+    return await startDeskServer({ ...options, port: config.port });
+  } catch (e) {
+    throw new Error(`DESK_PORT ${config.port} cannot be used (${(e as Error).message})`);
+  }
 }
 
 /**
@@ -116,7 +135,16 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const parser = new FeedParser();
   const reader: FeedReader = new HttpFeedReader({ allowPrivate: config.feeds.allowPrivate }, parser);
   const wire = new Wire({ store: wireStore, newsroom, reader });
-  const dispatcher = new Dispatcher(commands, newsroom, editors, logger, wire);
+  const isEditor = (user: UserRef) => editors[user.platform].has(user.id);
+  // The desk's sign-in links are minted by `/desk`, so they exist before the dispatcher.
+  const deskAuth = config.desk
+    ? new DeskAuth({
+        sessions: deps.deskSessions ?? store,
+        publicUrl: config.desk.publicUrl,
+        isEditor,
+      })
+    : undefined;
+  const dispatcher = new Dispatcher(commands, newsroom, editors, logger, wire, deskAuth);
   // Made before the adapters: each platform adapter takes its gate for its command replies.
   const gates = createGates(config, logger);
 
@@ -204,9 +232,20 @@ export async function startApp(deps: AppDeps): Promise<App> {
           },
         );
 
+  let desk: DeskServer | undefined;
   try {
+    desk =
+      config.desk && deskAuth
+        ? await startDesk(config.desk, {
+            newsroom,
+            auth: deskAuth,
+            logger,
+            publicUrl: config.desk.publicUrl,
+          })
+        : undefined;
     for (const adapter of adapters) await adapter.start();
   } catch (e) {
+    await desk?.close();
     await health?.close();
     throw e;
   }
@@ -220,6 +259,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
       await parser.close();
       await scheduler.stop();
       await delivery.stop();
+      await desk?.close();
       await health?.close();
       for (const adapter of adapters) {
         try {
@@ -242,6 +282,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
     delivery,
     scheduler,
     ...(health && { health }),
+    ...(desk && { desk }),
     wire,
     wireScheduler,
     wireNotifier,

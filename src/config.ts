@@ -64,6 +64,12 @@ export interface Config {
     /** `FEED_ALLOW_PRIVATE`: let feeds be read from loopback, private and link-local addresses. */
     readonly allowPrivate: boolean;
   };
+  /** The editors' desk, when `DESK_PORT` is set. */
+  readonly desk?: {
+    readonly port: number;
+    /** `DESK_PUBLIC_URL` as an origin without a trailing slash: `https://desk.example.org`. */
+    readonly publicUrl: string;
+  };
 }
 
 const optional = <T>(schema: z.ZodType<T, string>) =>
@@ -162,6 +168,28 @@ const schema = z
     DEFAULT_LANGUAGE: optional(language()),
     // The shell's locale (`zh_CN.UTF-8`); one Briefcast does not speak (`C.UTF-8`, `de_DE`) is no mistake.
     LANG: optional(z.string()),
+    DESK_PORT: optional(port),
+    DESK_PUBLIC_URL: optional(
+      z.string().superRefine((v, ctx) => {
+        let u: URL;
+        try {
+          u = new URL(v);
+        } catch {
+          u = new URL('about:blank');
+        }
+        if (u.protocol !== 'http:' && u.protocol !== 'https:')
+          ctx.addIssue({
+            code: 'custom',
+            message: 'the http(s) address editors open the desk at, e.g. https://desk.example.org',
+          });
+        else if (u.pathname !== '/' || u.search !== '' || u.hash !== '')
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'an address without a path, e.g. https://desk.example.org (the desk is served at its root)',
+          });
+      }),
+    ),
     FEED_POLL_MINUTES: optional(
       z
         .string()
@@ -205,6 +233,12 @@ const schema = z
       env.TELEGRAM_WEBHOOK_URL,
       'TELEGRAM_WEBHOOK_URL',
       'required with TELEGRAM_WEBHOOK_PORT',
+    );
+    need(
+      env.DESK_PUBLIC_URL,
+      env.DESK_PORT,
+      'DESK_PORT',
+      'required with DESK_PUBLIC_URL: the local port to serve the desk on',
     );
     need(
       env.TELEGRAM_WEBHOOK_URL,
@@ -292,6 +326,12 @@ export function loadConfig(
     ...(e.HEALTH_PORT !== undefined && { healthPort: e.HEALTH_PORT }),
     defaultLanguage: e.DEFAULT_LANGUAGE ?? DEFAULTS.DEFAULT_LANGUAGE,
     ...withConsoleLanguage(consoleLanguage ?? languageFromLocale(e.LANG)),
+    ...(e.DESK_PORT !== undefined && {
+      desk: {
+        port: e.DESK_PORT,
+        publicUrl: new URL(e.DESK_PUBLIC_URL ?? `http://localhost:${e.DESK_PORT}`).origin,
+      },
+    }),
     feeds: {
       pollMinutes: e.FEED_POLL_MINUTES ?? DEFAULTS.FEED_POLL_MINUTES,
       allowPrivate: e.FEED_ALLOW_PRIVATE ?? false,

@@ -122,6 +122,16 @@ describe('configuration', () => {
     [{ SAMPLE_DATA: 'maybe' }, /^SAMPLE_DATA: expected 1\/true\/on or 0\/false\/off/],
     [{ HEALTH_PORT: '70000' }, /^HEALTH_PORT: expected a port number/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of fatal/],
+    [{ DESK_PORT: '0' }, /^DESK_PORT: expected a port number/],
+    [
+      { DESK_PORT: '8090', DESK_PUBLIC_URL: 'desk.example.org' },
+      /^DESK_PUBLIC_URL: expected the http\(s\) address/,
+    ],
+    [
+      { DESK_PORT: '8090', DESK_PUBLIC_URL: 'https://example.org/desk' },
+      /^DESK_PUBLIC_URL: expected an address without a path/,
+    ],
+    [{ DESK_PUBLIC_URL: 'https://desk.example.org' }, /^DESK_PORT: required with DESK_PUBLIC_URL/],
     [{ ADMIN_TELEGRAM_IDS: 'alice' }, /^ADMIN_TELEGRAM_IDS: expected comma-separated numeric/],
     [{ TELEGRAM_API_ROOT: 'ftp://x' }, /^TELEGRAM_API_ROOT: expected an http\(s\) URL/],
     [
@@ -132,6 +142,17 @@ describe('configuration', () => {
     const lines = errors(env);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(line);
+  });
+
+  it('turns the desk on with DESK_PORT, its links at localhost unless DESK_PUBLIC_URL says otherwise', () => {
+    expect(loadConfig({}).desk).toBeUndefined();
+    expect(loadConfig({ DESK_PORT: '8090' }).desk).toEqual({
+      port: 8090,
+      publicUrl: 'http://localhost:8090',
+    });
+    expect(
+      loadConfig({ DESK_PORT: '8090', DESK_PUBLIC_URL: 'https://Desk.Example.org/' }).desk?.publicUrl,
+    ).toBe('https://desk.example.org');
   });
 
   it('never puts a token in an error', () => {

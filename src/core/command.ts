@@ -1,6 +1,7 @@
 import type { LanguageCode, MessageKey, MessageValues, Translator } from '../i18n/translator.js';
 import type { Wire } from '../wire/wire.js';
 import type { ChatKind, ChatRef, Platform, UserRef } from './chat.js';
+import type { DeskLinks } from './desk.js';
 import type { Doc } from './document.js';
 import type { Newsroom } from './newsroom.js';
 import {
@@ -92,6 +93,8 @@ export interface CommandContext {
     readonly forReplies: LanguageCode;
     readonly forPosts: LanguageCode;
   };
+  /** The desk's sign-in links; absent when the desk is off. */
+  readonly desk?: DeskLinks;
   /** The news wire (feeds and drafts), when the app runs one. */
   readonly wire?: Wire;
 }

@@ -15,6 +15,7 @@ import {
   type RawArgs,
   splitPositional,
 } from './command.js';
+import type { DeskLinks } from './desk.js';
 import type { Block, Doc } from './document.js';
 import { UsageError } from './errors.js';
 import type { Newsroom } from './newsroom.js';
@@ -121,6 +122,8 @@ export class Dispatcher {
     private readonly log: BugReporter,
     /** The news wire, for `/feed` and `/wire`. */
     private readonly wire?: Wire,
+    /** The desk's sign-in links, for `/desk`. */
+    private readonly desk?: DeskLinks,
   ) {
     this.#byName = new Map(commands.map((c) => [c.name, c]));
   }
@@ -245,6 +248,7 @@ export class Dispatcher {
       tr,
       language,
       ...(this.wire !== undefined && { wire: this.wire }),
+      ...(this.desk !== undefined && { desk: this.desk }),
     };
   }
 

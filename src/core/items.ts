@@ -60,34 +60,53 @@ function tidyBody(body: string): string {
     .trim();
 }
 
+/** The fields of a draft, as forms name them. */
+export type DraftField = 'topic' | 'headline' | 'body' | 'sourceName' | 'sourceUrl';
+
+/** One thing wrong with a draft: which field, and a sentence saying what. */
+export interface DraftProblem {
+  readonly field: DraftField;
+  readonly message: string;
+}
+
+/** Counts characters as {@link ITEM_LIMITS} does: code points, so a form can show "12 / 200". */
+export function draftLength(text: string): number {
+  return length(text);
+}
+
 /**
  * Checks a draft against the limits and the topic list and returns it normalised (topic as its slug,
- * whitespace tidied), or every problem found, each as one sentence.
+ * whitespace tidied), or every problem found, each naming its field — the one definition of what an
+ * item may hold, used by `/post`, `/edit`, the desk's form and the sample loader.
  */
-export function validateDraft(
+export function checkDraft(
   draft: ItemDraft,
   topics: TopicCatalog,
   tr: Translator = ENGLISH,
-): Result<ItemDraft, string[]> {
-  const problems: string[] = [];
+): Result<ItemDraft, DraftProblem[]> {
+  const problems: DraftProblem[] = [];
+  const problem = (field: DraftField, message: string) => problems.push({ field, message });
   const topic = topics.resolve(draft.topic);
-  if (!topic) problems.push(tr.t('parse.topic', { text: quoted(draft.topic), topics: topics.names(tr) }));
+  if (!topic) problem('topic', tr.t('parse.topic', { text: quoted(draft.topic), topics: topics.names(tr) }));
   const headline = draft.headline.replace(/\s+/g, ' ').trim();
-  if (headline === '') problems.push(tr.t('item.headlineEmpty'));
+  if (headline === '') problem('headline', tr.t('item.headlineEmpty'));
   else if (length(headline) > ITEM_LIMITS.headline)
-    problems.push(tr.t('item.headlineLong', { length: length(headline), limit: ITEM_LIMITS.headline }));
+    problem('headline', tr.t('item.headlineLong', { length: length(headline), limit: ITEM_LIMITS.headline }));
   const body = tidyBody(draft.body);
-  if (body === '') problems.push(tr.t('item.bodyEmpty'));
+  if (body === '') problem('body', tr.t('item.bodyEmpty'));
   else if (length(body) > ITEM_LIMITS.body)
-    problems.push(tr.t('item.bodyLong', { length: length(body), limit: ITEM_LIMITS.body }));
+    problem('body', tr.t('item.bodyLong', { length: length(body), limit: ITEM_LIMITS.body }));
   const sourceName = draft.sourceName?.replace(/\s+/g, ' ').trim() || undefined;
   if (sourceName !== undefined && length(sourceName) > ITEM_LIMITS.sourceName)
-    problems.push(tr.t('item.sourceNameLong', { length: length(sourceName), limit: ITEM_LIMITS.sourceName }));
+    problem(
+      'sourceName',
+      tr.t('item.sourceNameLong', { length: length(sourceName), limit: ITEM_LIMITS.sourceName }),
+    );
   const sourceUrl = draft.sourceUrl?.trim() || undefined;
   if (sourceUrl !== undefined) {
-    if (!isWebUrl(sourceUrl)) problems.push(tr.t('item.urlScheme', { url: quoted(sourceUrl) }));
+    if (!isWebUrl(sourceUrl)) problem('sourceUrl', tr.t('item.urlScheme', { url: quoted(sourceUrl) }));
     else if (sourceUrl.length > ITEM_LIMITS.sourceUrl)
-      problems.push(tr.t('item.urlLong', { limit: ITEM_LIMITS.sourceUrl }));
+      problem('sourceUrl', tr.t('item.urlLong', { limit: ITEM_LIMITS.sourceUrl }));
   }
   if (problems.length > 0 || !topic) return err(problems);
   return ok({
@@ -97,4 +116,14 @@ export function validateDraft(
     ...(sourceName !== undefined && { sourceName }),
     ...(sourceUrl !== undefined && { sourceUrl }),
   });
+}
+
+/** {@link checkDraft} with the problems as sentences only (in `tr`'s language), as chat replies state them. */
+export function validateDraft(
+  draft: ItemDraft,
+  topics: TopicCatalog,
+  tr: Translator = ENGLISH,
+): Result<ItemDraft, string[]> {
+  const checked = checkDraft(draft, topics, tr);
+  return checked.ok ? checked : err(checked.error.map((p) => p.message));
 }

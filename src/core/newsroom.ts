@@ -1,4 +1,10 @@
-import { isLanguage, type LanguageCode, type Translator, translatorFor } from '../i18n/translator.js';
+import {
+  ENGLISH,
+  isLanguage,
+  type LanguageCode,
+  type Translator,
+  translatorFor,
+} from '../i18n/translator.js';
 import { Briefings } from './briefing.js';
 import { type ChatId, type ChatKind, type ChatRef, chatKey, PLATFORMS, type UserRef } from './chat.js';
 import { type ChatLanguages, StoreChatLanguages } from './chat-language.js';
@@ -7,7 +13,8 @@ import { type Command, commandText } from './command.js';
 import { Digests } from './digest.js';
 import { type Doc, textDoc } from './document.js';
 import { UsageError } from './errors.js';
-import { type Item, type ItemDraft, validateDraft } from './items.js';
+import { checkDraft, type DraftProblem, type Item, type ItemDraft } from './items.js';
+import { ok, type Result } from './result.js';
 import type { Store } from './store.js';
 import {
   firstDeliveryDate,
@@ -43,6 +50,11 @@ export interface SubscriptionChange {
   readonly topics?: readonly string[];
   readonly time?: string;
   readonly timezone?: string;
+}
+
+/** A chat reply to a draft that failed {@link checkDraft}: every problem, in one message. */
+function invalidItem(problems: readonly DraftProblem[]): UsageError {
+  return new UsageError('invalidItem', problems.map((p) => p.message).join(' '));
 }
 
 /** Delivery runs `/stats` lists, newest first. */
@@ -348,21 +360,52 @@ export class Newsroom {
     };
   }
 
-  #checkDraft(draft: ItemDraft, tr: Translator): ItemDraft {
-    const checked = validateDraft(draft, this.topics, tr);
-    if (!checked.ok) throw new UsageError('invalidItem', checked.error.join(' '));
-    return checked.value;
+  /**
+   * Adds an item when the draft passes {@link checkDraft}; otherwise returns every problem, field by
+   * field (in `tr`'s language), and stores nothing. `/post` and the desk both publish through here.
+   */
+  async publish(
+    draft: ItemDraft,
+    author: UserRef,
+    now: Date,
+    tr: Translator = ENGLISH,
+  ): Promise<Result<Item, DraftProblem[]>> {
+    const checked = checkDraft(draft, this.topics, tr);
+    if (!checked.ok) return checked;
+    const at = now.toISOString();
+    return ok(await this.store.addItem({ ...checked.value, author, publishedAt: at, updatedAt: at }));
   }
 
   /**
-   * Adds an item, validated as `/post` validates it: the one way items are made, by `/post` and by
-   * the wire's Publish.
+   * Replaces an item's fields, keeping its id, author and publication time, when the draft passes
+   * {@link checkDraft}; `undefined` when there is no item `id`. `/edit` and the desk both go through here.
+   */
+  async revise(
+    id: number,
+    draft: ItemDraft,
+    now: Date,
+    tr: Translator = ENGLISH,
+  ): Promise<Result<Item, DraftProblem[]> | undefined> {
+    const existing = await this.store.getItem(id);
+    if (!existing) return undefined;
+    const checked = checkDraft(draft, this.topics, tr);
+    if (!checked.ok) return checked;
+    const { sourceName: _n, sourceUrl: _u, ...kept } = existing;
+    const item: Item = { ...kept, ...checked.value, updatedAt: now.toISOString() };
+    // Deleted in the meantime (by another editor): say so rather than bring it back.
+    if (!(await this.store.replaceItem(item))) return undefined;
+    return ok(item);
+  }
+
+  /**
+   * Adds an item, validated as `/post` validates it: the one way items are made, by `/post`, the
+   * wire's Publish and the desk (through {@link publish}).
    * @throws UsageError naming every problem with the draft, in `tr`'s language
    */
   async addItem(draft: ItemDraft, author: UserRef, now: Date, tr: Translator): Promise<Item> {
-    const fields = this.#checkDraft(draft, tr);
-    const at = now.toISOString();
-    return await this.store.addItem({ ...fields, author, publishedAt: at, updatedAt: at });
+    const published = await this.publish(draft, author, now, tr);
+    if (!published.ok) throw invalidItem(published.error);
+    return published.value;
   }
 
   /** Adds an item; the reply shows it as readers will see it, with its id. */
@@ -379,12 +422,10 @@ export class Newsroom {
 
   /** Replaces an item's fields, keeping its id, author and publication time. */
   async edit(id: number, draft: ItemDraft, now: Date, tr: Translator): Promise<Doc> {
-    const existing = await this.store.getItem(id);
-    if (!existing) throw new UsageError('unknownItem', tr.t('item.unknown', { id }));
-    const fields = this.#checkDraft(draft, tr);
-    const { sourceName: _n, sourceUrl: _u, ...kept } = existing;
-    const item = { ...kept, ...fields, updatedAt: now.toISOString() };
-    await this.store.replaceItem(item);
+    const revised = await this.revise(id, draft, now, tr);
+    if (!revised) throw new UsageError('unknownItem', tr.t('item.unknown', { id }));
+    if (!revised.ok) throw invalidItem(revised.error);
+    const item = revised.value;
     return {
       title: tr.t('edit.title', { id: item.id }),
       blocks: [{ type: 'item', item: this.views.item(item, tr), showId: true }],

@@ -1,5 +1,6 @@
 import type { WireStore } from '../wire/store.js';
 import type { ChatId, Platform } from './chat.js';
+import type { DeskSessions } from './desk.js';
 import type { Item } from './items.js';
 import type { DeliveryProgress, Subscription, SubscriptionRecord } from './subscription.js';
 import type { LocalDate, LocalTime } from './time.js';
@@ -29,7 +30,17 @@ export interface ItemPage {
 /** Per topic: how many items and when the latest was published. */
 export type TopicStats = Readonly<Record<string, { readonly count: number; readonly latest?: string }>>;
 
-/** The record of one scheduler run, kept for `/stats` and `/healthz`. */
+/**
+ * Digests sent per time bucket over a run, for the desk's chart: `counts[i]` went out in the
+ * `bucketSeconds` starting `i * bucketSeconds` after the run started. At most 600 buckets: a longer
+ * run has longer buckets (see `SendRateCounter` in `src/delivery/run-record.ts`).
+ */
+export interface SendRate {
+  readonly bucketSeconds: number;
+  readonly counts: readonly number[];
+}
+
+/** The record of one scheduler run, kept for `/stats`, `/healthz` and the desk. */
 export interface DeliveryRun {
   readonly id: string;
   readonly startedAt: string;
@@ -41,6 +52,8 @@ export interface DeliveryRun {
   readonly failed: number;
   readonly paused: number;
   readonly byPlatform: Readonly<Partial<Record<Platform, { sent: number; failed: number; paused: number }>>>;
+  /** Digests sent per second over the run; absent in runs recorded before it was kept. */
+  readonly sendRate?: SendRate;
 }
 
 /** Items: the newsroom's content. */
@@ -117,6 +130,16 @@ export interface MovedSubscription {
   readonly kind: 'moved' | 'merged';
 }
 
+/** A page of subscriptions for the desk's table; see {@link SubscriptionStore.subscriptionPage}. */
+export interface SubscriptionPageQuery {
+  readonly platform?: Platform;
+  readonly status?: Subscription['status'];
+  /** Only keys after this one (the last key of the previous page). */
+  readonly after?: string;
+  /** At most this many. */
+  readonly limit: number;
+}
+
 /** Subscriptions by platform and status, for `/stats`. */
 export type SubscriptionCounts = Readonly<
   Partial<Record<Platform, { readonly active: number; readonly paused: number }>>
@@ -157,6 +180,13 @@ export interface SubscriptionStore {
   guildSubscriptions(guild: string): Promise<readonly SubscriptionRecord[]>;
   /** How many subscriptions, by platform and status. */
   subscriptionCounts(): Promise<SubscriptionCounts>;
+  /**
+   * Subscriptions matching the filter in key order, after `after`, at most `limit` (the desk's
+   * table), and how many match the filter in all.
+   */
+  subscriptionPage(
+    query: SubscriptionPageQuery,
+  ): Promise<{ readonly records: readonly SubscriptionRecord[]; readonly total: number }>;
   /**
    * Creates the subscription (with an empty delivery record) or replaces its settings. An existing
    * delivery record is kept as it is, claim included: a `/subscribe` during a delivery changes
@@ -227,7 +257,7 @@ export interface RunStore {
  * zone and time, a chat's subscriptions, counts), never "everything, to filter". A store is done
  * when it passes `describeStoreContract` (`test/store/contract.ts`).
  */
-export interface Store extends ItemStore, SubscriptionStore, ChatPrefsStore, RunStore {
+export interface Store extends ItemStore, SubscriptionStore, ChatPrefsStore, RunStore, DeskSessions {
   /**
    * The news wire's data — feeds, the entry keys each has shown, drafts, editors' notification
    * places — with its own rules (`src/wire/store.ts`, kept by every store: the contract suite runs

@@ -1,5 +1,5 @@
 import type { Platform } from '../core/chat.js';
-import type { DeliveryRun } from '../core/store.js';
+import type { DeliveryRun, SendRate } from '../core/store.js';
 
 /** How one subscription's delivery in a run ended. */
 export type DeliveryResult =
@@ -16,6 +16,40 @@ export type DeliveryResult =
 
 type Counts = { sent: number; failed: number; paused: number };
 
+/** The most buckets a run's send rate keeps; a longer run folds pairs of buckets into one. */
+export const SEND_RATE_BUCKETS = 600;
+
+/** Counts events into {@link SendRate} buckets as they happen. */
+export class SendRateCounter {
+  #bucketSeconds = 1;
+  readonly #counts: number[] = [];
+
+  /** Counts one event `seconds` after the start. */
+  add(seconds: number): void {
+    let index = Math.floor(Math.max(0, seconds) / this.#bucketSeconds);
+    // Each fold halves the index, so this ends after at most a few dozen turns.
+    while (index >= SEND_RATE_BUCKETS) {
+      this.#fold();
+      index = Math.floor(Math.max(0, seconds) / this.#bucketSeconds);
+    }
+    while (this.#counts.length <= index) this.#counts.push(0);
+    this.#counts[index] = (this.#counts[index] ?? 0) + 1;
+  }
+
+  #fold(): void {
+    const folded: number[] = [];
+    for (let i = 0; i < this.#counts.length; i += 2)
+      folded.push((this.#counts[i] ?? 0) + (this.#counts[i + 1] ?? 0));
+    this.#counts.splice(0, this.#counts.length, ...folded);
+    this.#bucketSeconds *= 2;
+  }
+
+  /** The counts so far. */
+  rate(): SendRate {
+    return { bucketSeconds: this.#bucketSeconds, counts: [...this.#counts] };
+  }
+}
+
 /**
  * Counts a run's results as they come in, for its record, its log lines and `/healthz`. The run
  * starts at the tick's `now` (the injected clock); its length is measured on the monotonic clock, so
@@ -30,6 +64,7 @@ export class RunTally {
   paused = 0;
   skipped = 0;
   readonly #byPlatform: Partial<Record<Platform, Counts>> = {};
+  readonly #rate = new SendRateCounter();
 
   /** Deliveries claimed so far (the store hands them out a page at a time). */
   due = 0;
@@ -48,11 +83,17 @@ export class RunTally {
 
   add(platform: Platform, result: DeliveryResult): void {
     this[result] += 1;
+    if (result === 'sent') this.#rate.add(this.seconds);
     if (result === 'sent' || result === 'failed' || result === 'paused') {
       const counts = this.#byPlatform[platform] ?? { sent: 0, failed: 0, paused: 0 };
       counts[result] += 1;
       this.#byPlatform[platform] = counts;
     }
+  }
+
+  /** Digests sent per second so far (see {@link SendRate}). */
+  sendRate(): SendRate {
+    return this.#rate.rate();
   }
 
   /** Seconds since the run started. */
@@ -77,7 +118,7 @@ export class RunTally {
   /** The record kept in the store. */
   toRun(): DeliveryRun {
     const finishedAt = new Date(this.startedAt.getTime() + Math.round(this.seconds * 1000));
-    return {
+    const run: DeliveryRun = {
       id: this.id,
       startedAt: this.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -87,6 +128,8 @@ export class RunTally {
       failed: this.failed,
       paused: this.paused,
       byPlatform: structuredClone(this.#byPlatform),
+      sendRate: this.sendRate(),
     };
+    return run;
   }
 }

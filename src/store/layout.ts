@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Item } from '../core/items.js';
 import type { ChatPrefs, DeliveryRun } from '../core/store.js';
 import type { SubscriptionRecord } from '../core/subscription.js';
+import { type DeskSnapshot, isDeskSnapshot } from './desk-table.js';
 import {
   columnPositions,
   hasRequiredColumns,
@@ -16,7 +17,7 @@ import {
  *
  * | file | holds | written |
  * | --- | --- | --- |
- * | `db.json` | the manifest: schema, journal position, next item id, which files belong, the last runs | last in every checkpoint — its commit point |
+ * | `db.json` | the manifest: schema, journal position, next item id, which files belong, the last runs, the desk's links and sessions | last in every checkpoint — its commit point |
  * | `db.subscriptions.NN.json` | the subscriptions whose key hashes to shard NN, one row each | when one of them changed |
  * | `db.items.YYYY-MM.json` | the items published in that month (UTC) | when one of them changed |
  * | `db.items.index.json` | id, topic and publication instant of every item, in time order | when an item changed |
@@ -58,6 +59,8 @@ export interface Manifest {
   /** Whether the chat-preferences file exists. */
   readonly chatsFile: boolean;
   readonly runs: readonly DeliveryRun[];
+  /** The desk's sign-in links (hashed) and sessions; absent before the desk was first used. */
+  readonly desk?: DeskSnapshot;
 }
 
 /** A subscription shard file: a row per subscription, its columns named. */
@@ -176,7 +179,8 @@ export function isManifest(v: unknown): v is Manifest {
     v.months.every((m) => typeof m === 'string' && /^\d{4}-\d{2}$/.test(m)) &&
     typeof v.indexFile === 'boolean' &&
     typeof v.chatsFile === 'boolean' &&
-    Array.isArray(v.runs)
+    Array.isArray(v.runs) &&
+    (v.desk === undefined || isDeskSnapshot(v.desk))
   );
 }
 

@@ -172,6 +172,9 @@ export class LowdbStore extends TableSubscriptions implements Store {
     this.#seq = manifest.seq;
     this.#nextItemId = manifest.nextItemId;
     this.#runs = [...manifest.runs];
+    this.desk.load(manifest.desk);
+    // The desk's links and sessions are few; they live in the manifest, written each checkpoint.
+    this.desk.onChange = (change) => this.#record({ op: 'desk', change });
   }
 
   /**
@@ -262,6 +265,9 @@ export class LowdbStore extends TableSubscriptions implements Store {
         break;
       case 'run':
         this.#runs = keepRun(this.#runs, change.run);
+        break;
+      case 'desk':
+        this.desk.apply(change.change);
         break;
       default:
         this.table.apply(change);
@@ -570,6 +576,7 @@ export class LowdbStore extends TableSubscriptions implements Store {
       indexFile: this.#indexOnDisk,
       chatsFile: this.#chatsOnDisk,
       runs: this.#runs,
+      desk: this.desk.snapshot(),
     };
   }
 

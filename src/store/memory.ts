@@ -1,4 +1,5 @@
 import type { ChatId } from '../core/chat.js';
+import type { DeskSession, SignInToken, TokenUse } from '../core/desk.js';
 import type { Item } from '../core/items.js';
 import type {
   ChatPrefs,
@@ -11,11 +12,13 @@ import type {
   MovedSubscription,
   Store,
   SubscriptionCounts,
+  SubscriptionPageQuery,
   TopicStats,
 } from '../core/store.js';
 import type { DeliveryProgress, Subscription, SubscriptionRecord } from '../core/subscription.js';
 import { MemoryWireStore } from '../wire/memory-store.js';
 import type { WireStore } from '../wire/store.js';
+import { type DeskChange, DeskTable } from './desk-table.js';
 import { ItemIndex, toItemPage } from './item-index.js';
 import { type SubscriptionChange, SubscriptionTable } from './subscription-table.js';
 
@@ -27,6 +30,7 @@ export type Change =
   | { readonly op: 'item'; readonly item: Item }
   | { readonly op: 'itemDeleted'; readonly id: number }
   | { readonly op: 'run'; readonly run: DeliveryRun }
+  | { readonly op: 'desk'; readonly change: DeskChange }
   | SubscriptionChange;
 
 /** `runs` with `run` appended (once: a run already there is not added again), the newest {@link KEPT_RUNS}. */
@@ -36,11 +40,81 @@ export function keepRun(runs: readonly DeliveryRun[], run: DeliveryRun): Deliver
 }
 
 /**
- * The subscription and chat-preference half of the {@link Store} port on a
- * {@link SubscriptionTable}, shared by the memory and lowdb stores.
+ * The subscription, chat-preference and desk-session parts of the {@link Store} port on a
+ * {@link SubscriptionTable} and a {@link DeskTable}, shared by the memory and lowdb stores.
  */
 export class TableSubscriptions {
+  protected readonly desk = new DeskTable();
+
   constructor(protected readonly table: SubscriptionTable) {}
+
+  async subscriptionPage(
+    query: SubscriptionPageQuery,
+  ): Promise<{ records: readonly SubscriptionRecord[]; total: number }> {
+    // Every subscription is in memory here; a database answers this with WHERE, ORDER BY key, LIMIT.
+    const matching: SubscriptionRecord[] = [];
+    for (const record of this.table.all()) {
+      const { settings } = record;
+      if (query.platform !== undefined && settings.chat.platform !== query.platform) continue;
+      if (query.status !== undefined && settings.status !== query.status) continue;
+      matching.push(record);
+    }
+    matching.sort((a, b) => (a.settings.key < b.settings.key ? -1 : a.settings.key > b.settings.key ? 1 : 0));
+    const after = query.after;
+    const start = after === undefined ? 0 : matching.findIndex((r) => r.settings.key > after);
+    return {
+      records: start < 0 ? [] : matching.slice(start, start + query.limit),
+      total: matching.length,
+    };
+  }
+
+  async addSignInToken(token: SignInToken): Promise<void> {
+    this.check();
+    this.desk.addToken(token);
+    await this.settle();
+  }
+
+  async findSignInToken(hash: string): Promise<SignInToken | undefined> {
+    return this.desk.findToken(hash);
+  }
+
+  async useSignInToken(hash: string, now: string): Promise<TokenUse> {
+    this.check();
+    const use = this.desk.useToken(hash, now);
+    await this.settle();
+    return use;
+  }
+
+  async addSession(session: DeskSession): Promise<void> {
+    this.check();
+    this.desk.addSession(session);
+    await this.settle();
+  }
+
+  async getSession(hash: string): Promise<DeskSession | undefined> {
+    return this.desk.getSession(hash);
+  }
+
+  async deleteSession(hash: string): Promise<boolean> {
+    this.check();
+    const deleted = this.desk.deleteSession(hash);
+    await this.settle();
+    return deleted;
+  }
+
+  async purgeDesk(now: string): Promise<number> {
+    this.check();
+    const purged = this.desk.purge(now);
+    await this.settle();
+    return purged;
+  }
+
+  async deskSigningKey(proposed: string): Promise<string> {
+    this.check();
+    const key = this.desk.signingKey(proposed);
+    await this.settle();
+    return key;
+  }
 
   /** Runs before every change; the lowdb store refuses changes once closed. */
   protected check(): void {}

@@ -21,6 +21,7 @@ const PRODUCT_COMMANDS = [
   'stats',
   'feed',
   'wire',
+  'desk',
 ];
 
 describe('the command index', () => {

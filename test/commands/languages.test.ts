@@ -94,6 +94,7 @@ const CASES: Record<string, Case> = {
   stats: { input: '', expects: (tr) => tr.t('stats.title'), mistake: 'extra' },
   feed: { input: 'list', expects: (tr) => tr.t('wire.feed.list.none'), mistake: 'frobnicate' },
   wire: { input: '', expects: (tr) => tr.t('wire.batch.none'), mistake: 'publish abc' },
+  desk: { input: '', expects: (tr) => tr.t('desk.off'), mistake: 'extra' },
 };
 
 /** English messages long enough to be recognised, and not also used as they are in `tr`'s catalog. */

@@ -1,6 +1,7 @@
 import { commands } from '../../commands/index.js';
 import type { Platform } from '../../src/core/chat.js';
 import type { Clock } from '../../src/core/clock.js';
+import type { DeskLinks } from '../../src/core/desk.js';
 import { CONSOLE_USER_ID, Dispatcher } from '../../src/core/dispatch.js';
 import { Newsroom } from '../../src/core/newsroom.js';
 import type { Store } from '../../src/core/store.js';
@@ -42,6 +43,8 @@ export interface NewsroomFixtureOptions {
   readonly editors?: Partial<Record<Platform, string[]>>;
   readonly timezone?: string;
   readonly defaultDeliveryTime?: string;
+  /** The desk's sign-in links, for `/desk`. */
+  readonly desk?: DeskLinks;
 }
 
 /**
@@ -68,6 +71,6 @@ export async function makeNewsroom(options: NewsroomFixtureOptions = {}) {
     console: new Set([CONSOLE_USER_ID, ...(options.editors?.console ?? [])]),
   };
   const wire = new Wire({ store: new MemoryWireStore(), newsroom, reader: NO_FEEDS });
-  const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger, wire);
+  const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger, wire, options.desk);
   return { clock, store, topics, newsroom, dispatcher, wire };
 }

@@ -745,6 +745,71 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.recentRuns(100)).toHaveLength(50);
         expect((await store.recentRuns(100))[0]).toEqual(run('run-5'));
       });
+
+      it('keeps a run’s send rate', async () => {
+        const store = await fresh();
+        const withRate = { ...run('rated'), sendRate: { bucketSeconds: 2, counts: [30, 0, 12] } };
+        await store.addRun(withRate);
+        expect(await store.recentRuns(1)).toEqual([withRate]);
+      });
+    });
+
+    describe('the subscriptions page', () => {
+      it('lists subscriptions in key order, filtered by platform and status, a page at a time, with the total', async () => {
+        const store = await fresh();
+        for (const key of ['telegram:3', 'discord:1', 'telegram:1', 'telegram:2', 'console:local'])
+          await seed(store, key);
+        await store.pauseSubscription('telegram:2', 'blocked', NOW);
+        const keys = (page: { records: readonly { settings: { key: string } }[] }) =>
+          page.records.map((r) => r.settings.key);
+        const all = await store.subscriptionPage({ limit: 10 });
+        expect(keys(all)).toEqual(['console:local', 'discord:1', 'telegram:1', 'telegram:2', 'telegram:3']);
+        expect(all.total).toBe(5);
+        const telegram = await store.subscriptionPage({ platform: 'telegram', limit: 2 });
+        expect(keys(telegram)).toEqual(['telegram:1', 'telegram:2']);
+        expect(telegram.total).toBe(3);
+        const next = await store.subscriptionPage({ platform: 'telegram', after: 'telegram:2', limit: 2 });
+        expect(keys(next)).toEqual(['telegram:3']);
+        const paused = await store.subscriptionPage({ status: 'paused', limit: 10 });
+        expect(keys(paused)).toEqual(['telegram:2']);
+        expect(paused.records[0]?.settings.pausedReason).toBe('blocked');
+        expect((await store.subscriptionPage({ after: 'telegram:3', limit: 10 })).records).toEqual([]);
+      });
+    });
+
+    describe('desk sign-in links and sessions', () => {
+      const user = { platform: 'telegram', id: '111', name: 'Ed' } as const;
+      const token = { hash: 'h1', user, createdAt: NOW, expiresAt: LEASE_END };
+
+      it('uses a sign-in token once, before it expires; of two uses at once one wins', async () => {
+        const store = await fresh();
+        await store.addSignInToken(token);
+        const [a, b] = await Promise.all([store.useSignInToken('h1', NOW), store.useSignInToken('h1', NOW)]);
+        expect([a.kind, b.kind].sort()).toEqual(['ok', 'used']);
+        expect(a.kind === 'ok' ? a.user : b.kind === 'ok' ? b.user : undefined).toEqual(user);
+        expect((await store.findSignInToken('h1'))?.usedAt).toBe(NOW);
+        await store.addSignInToken({ ...token, hash: 'h2' });
+        expect((await store.useSignInToken('h2', LEASE_END)).kind).toBe('expired');
+        expect((await store.useSignInToken('nothing', NOW)).kind).toBe('unknown');
+        expect(await store.findSignInToken('nothing')).toBeUndefined();
+      });
+
+      it('keeps sessions until deleted or purged, and one signing key for every caller', async () => {
+        const store = await fresh();
+        const session = { hash: 's1', user, createdAt: NOW, expiresAt: LEASE_END };
+        await store.addSession(session);
+        await store.addSession({ ...session, hash: 's2', expiresAt: '2026-11-30T08:00:00.000Z' });
+        expect(await store.getSession('s1')).toEqual(session);
+        expect(await store.deleteSession('s1')).toBe(true);
+        expect(await store.deleteSession('s1')).toBe(false);
+        expect(await store.getSession('s1')).toBeUndefined();
+        await store.addSignInToken(token);
+        expect(await store.purgeDesk(LEASE_END)).toBe(1);
+        expect(await store.findSignInToken('h1')).toBeUndefined();
+        expect(await store.getSession('s2')).toBeDefined();
+        expect(await store.deskSigningKey('first')).toBe('first');
+        expect(await store.deskSigningKey('second')).toBe('first');
+      });
     });
 
     // The wire's data lives in every store too, with its own rules (compare-and-set decisions, seen keys).

@@ -57,6 +57,44 @@ describe('LowdbStore', () => {
     expect(journals()).toEqual([]);
   });
 
+  it('keeps the desk’s sign-in links and sessions across a crash (journal) and a restart (manifest)', async () => {
+    const user = { platform: 'telegram', id: '111', name: 'Ed' } as const;
+    const store = await open(60_000);
+    await store.addSignInToken({
+      hash: 'h1',
+      user,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-01T00:10:00.000Z',
+    });
+    await store.addSession({
+      hash: 's1',
+      user,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-01T12:00:00.000Z',
+    });
+    await store.addSession({
+      hash: 's2',
+      user,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-01T12:00:00.000Z',
+    });
+    expect(await store.deskSigningKey('key-1')).toBe('key-1');
+    expect((await store.useSignInToken('h1', '2026-01-01T00:01:00.000Z')).kind).toBe('ok');
+    await store.deleteSession('s2');
+    simulateCrash(file);
+    const replayed = await open();
+    expect((await replayed.useSignInToken('h1', '2026-01-01T00:02:00.000Z')).kind).toBe('used');
+    expect(await replayed.getSession('s1')).toMatchObject({ user });
+    expect(await replayed.getSession('s2')).toBeUndefined();
+    expect(await replayed.deskSigningKey('key-2')).toBe('key-1');
+    await replayed.close();
+    expect(json(file).desk.sessions).toHaveLength(1);
+    const again = await open();
+    expect(await again.getSession('s1')).toBeDefined();
+    expect(await again.deskSigningKey('key-3')).toBe('key-1');
+    await again.close();
+  });
+
   it('writes subscription shards in ASCII and reads back every character outside it', async () => {
     const title = '区块链 news 🧱 \ud800 "quoted" \\ é\u007f';
     const store = await open();

@@ -172,6 +172,10 @@ export const messages = {
       },
       choices: { list: 'list', publish: 'publish', skip: 'skip', show: 'show' },
     },
+    desk: {
+      description: 'A one-time sign-in link to the editors’ desk, a web page (editors)',
+      usage: '/desk',
+    },
   },
   help: {
     title: 'Briefcast — your daily briefing on China’s blockchain beat',
@@ -260,6 +264,13 @@ export const messages = {
     runs: 'Last delivery runs:',
     run: '{{at}}: {{due, number}} due, {{sent, number}} sent, {{empty, number}} with nothing new, {{failed, number}} failed, {{paused, number}} paused, {{seconds, number(minimumFractionDigits: 1; maximumFractionDigits: 1)}} s.',
     noRun: 'No delivery run yet.',
+  },
+  desk: {
+    off: 'The desk is off: the operator turns it on by setting DESK_PORT.',
+    privateOnly:
+      'Ask for the desk link in a private chat with the bot: anyone here could use a link posted in this chat.',
+    link: 'Your desk link: {{url}}',
+    expires: 'It signs you in once and works until {{when}}. Do not share it.',
   },
   wire: {
     notRunning: 'The news wire is not running here.',

@@ -162,6 +162,7 @@ export const messages = {
       },
       choices: { list: '列出', publish: '发布', skip: '跳过', show: '查看' },
     },
+    desk: { description: '编辑台（网页）的一次性登录链接（编辑）', usage: '/desk' },
   },
   help: {
     title: 'Briefcast — 中国区块链新闻每日简报',
@@ -247,6 +248,12 @@ export const messages = {
     runs: '最近的推送：',
     run: '{{at}}：{{due, number}} 个到期，{{sent, number}} 个已发送，{{empty, number}} 个无新内容，{{failed, number}} 个失败，{{paused, number}} 个暂停，用时 {{seconds, number(minimumFractionDigits: 1; maximumFractionDigits: 1)}} 秒。',
     noRun: '还没有推送记录。',
+  },
+  desk: {
+    off: '编辑台未开启：运维人员设置 DESK_PORT 后即可开启。',
+    privateOnly: '请在与机器人的私聊中索取编辑台链接：这里的任何人都能使用发在本聊天中的链接。',
+    link: '你的编辑台链接：{{url}}',
+    expires: '它只能登录一次，有效期到 {{when}}。请勿分享。',
   },
   wire: {
     notRunning: '这里没有运行来稿功能。',

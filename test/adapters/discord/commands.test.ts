@@ -62,6 +62,7 @@ describe('buildCommandData', () => {
       'stats',
       'feed',
       'wire',
+      'desk',
     ]);
   });
 

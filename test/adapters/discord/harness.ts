@@ -6,6 +6,7 @@ import {
   PERMISSION,
 } from '../../../fakes/discord/index.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../src/adapters/discord/discord.js';
+import type { DeskLinks } from '../../../src/core/desk.js';
 import type { Store } from '../../../src/core/store.js';
 import { silentLogger } from '../../../src/log.js';
 import { makeNewsroom } from '../../helpers/newsroom.js';
@@ -44,6 +45,8 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 export interface HarnessOptions {
   readonly fake?: FakeDiscordOptions;
   readonly store?: Store;
+  /** The desk's sign-in links, for `/desk`. */
+  readonly desk?: DeskLinks;
   readonly deferAfterMs?: number;
   /** Retries of discord.js's REST client (default 0, so failures show at once). */
   readonly retries?: number;
@@ -74,6 +77,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const room = await makeNewsroom({
     editors: { discord: [USERS.editor.id] },
     ...(options.store !== undefined && { store: options.store }),
+    ...(options.desk !== undefined && { desk: options.desk }),
   });
   const adapter: DiscordAdapter = createDiscordAdapter({
     dispatcher: room.dispatcher,

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { sendRateChart } from '../../../src/adapters/desk/chart.js';
+import { SEND_RATE_BUCKETS, SendRateCounter } from '../../../src/delivery/run-record.js';
+
+describe('the send-rate chart', () => {
+  it('draws one bar per second with a description a screen reader reads, and no inline style', () => {
+    const svg = sendRateChart({ bucketSeconds: 1, counts: [30, 30, 12, 0, 5] }, 'Run <1>').value;
+    expect(svg.match(/<rect class="bar"/g)).toHaveLength(4);
+    expect(svg).toContain('<title id="chart-title">Run &lt;1&gt;</title>');
+    expect(svg).toContain('77 sent over 5 s; peak 30 per second at 0 s');
+    expect(svg).not.toMatch(/style=/);
+  });
+
+  it('says so when nothing was sent', () => {
+    expect(sendRateChart({ bucketSeconds: 1, counts: [] }, 'Run').value).toContain(
+      'Nothing was sent in this run.',
+    );
+  });
+});
+
+describe('SendRateCounter', () => {
+  it('counts events per second', () => {
+    const counter = new SendRateCounter();
+    for (const s of [0.1, 0.5, 1.2, 3.9]) counter.add(s);
+    expect(counter.rate()).toEqual({ bucketSeconds: 1, counts: [2, 1, 0, 1] });
+  });
+
+  it('stays bounded on a long run by widening its buckets, keeping every event', () => {
+    const counter = new SendRateCounter();
+    for (let s = 0; s < 3 * SEND_RATE_BUCKETS; s++) counter.add(s);
+    const rate = counter.rate();
+    expect(rate.counts.length).toBeLessThanOrEqual(SEND_RATE_BUCKETS);
+    expect(rate.bucketSeconds).toBe(4);
+    expect(rate.counts.reduce((a, b) => a + b, 0)).toBe(3 * SEND_RATE_BUCKETS);
+  });
+});

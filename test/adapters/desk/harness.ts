@@ -1,0 +1,110 @@
+import { createServer } from 'node:net';
+import { DeskAuth } from '../../../src/adapters/desk/auth.js';
+import type { FailureLimiterOptions } from '../../../src/adapters/desk/rate-limit.js';
+import { type DeskServer, startDeskServer } from '../../../src/adapters/desk/server.js';
+import type { UserRef } from '../../../src/core/chat.js';
+import { makeNewsroom, type NewsroomFixtureOptions } from '../../helpers/newsroom.js';
+import { recordingLogger } from '../telegram/harness.js';
+
+/** The editor signed in by these tests. */
+export const EDITOR: UserRef = { platform: 'telegram', id: '111', name: 'Ed <Editor>' };
+
+/** A free port on 127.0.0.1 (the desk needs its public address before it listens). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Options of {@link startDesk}. */
+export interface DeskOptions extends NewsroomFixtureOptions {
+  /** The public address; default `http://127.0.0.1:<port>`. */
+  readonly publicUrl?: string;
+  readonly limiter?: FailureLimiterOptions;
+}
+
+/** A desk on a newsroom (memory store, sample briefing, test clock) served on 127.0.0.1 over real HTTP. */
+export async function startDesk(options: DeskOptions = {}) {
+  const room = await makeNewsroom({
+    editors: { telegram: [EDITOR.id] },
+    now: '2022-01-11T06:00:00Z',
+    ...options,
+  });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const publicUrl = options.publicUrl ?? base;
+  const sessions = room.store;
+  const { logger, records } = recordingLogger();
+  const auth = new DeskAuth({
+    sessions,
+    publicUrl,
+    isEditor: (user) => room.dispatcher.isEditor(user),
+  });
+  const server: DeskServer = await startDeskServer({
+    newsroom: room.newsroom,
+    auth,
+    logger,
+    publicUrl,
+    port,
+    host: '127.0.0.1',
+    ...(options.limiter && { limiter: options.limiter }),
+  });
+  const origin = new URL(publicUrl).origin;
+
+  /** A request to the desk; POSTs carry the desk's Origin unless told otherwise. */
+  const request = (
+    path: string,
+    init: { cookie?: string; form?: Record<string, string>; origin?: string | null; method?: string } = {},
+  ) => {
+    const headers: Record<string, string> = {};
+    if (init.cookie) headers.cookie = init.cookie;
+    const method = init.method ?? (init.form ? 'POST' : 'GET');
+    if (method !== 'GET' && init.origin !== null) headers.origin = init.origin ?? origin;
+    return fetch(`${base}${path}`, {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(init.form && { body: new URLSearchParams(init.form) }),
+    });
+  };
+
+  /** The token of a fresh `/desk` link for `user`. */
+  const mintToken = async (user: UserRef = EDITOR) => {
+    const link = await auth.signInLink(user, room.clock.now());
+    return { url: link.url, token: link.url.split('/').pop()! };
+  };
+
+  /** Signs in through a fresh link and returns the session cookie (`name=value`). */
+  const signIn = async (user: UserRef = EDITOR): Promise<string> => {
+    const { token } = await mintToken(user);
+    const response = await request('/sign-in', { form: { token } });
+    const cookie = response.headers.get('set-cookie');
+    if (response.status !== 303 || !cookie) throw new Error(`sign-in failed: ${response.status}`);
+    return cookie.split(';')[0]!;
+  };
+
+  const stop = () => server.close();
+  return {
+    ...room,
+    port,
+    base,
+    publicUrl,
+    sessions,
+    auth,
+    server,
+    logger,
+    records,
+    request,
+    mintToken,
+    signIn,
+    stop,
+  };
+}
+
+/** What {@link startDesk} returns. */
+export type Desk = Awaited<ReturnType<typeof startDesk>>;
