@@ -1,7 +1,8 @@
 /**
  * A worker process running one {@link FakeTelegram} for a bench (not recording messages, only
- * counting them), so the fake has a core of its own. Handlers: `start` (limits → address) and
- * `stats` (a chat range → what the fake counted).
+ * counting them), so the fake has a core of its own. Handlers: `start` (limits → address),
+ * `stats` (a chat range → what the fake counted), and for chats that are not a range, `watch` (a
+ * list of chat ids) then `watched` (what the fake counted for them; cheap enough to poll).
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { FakeTelegram } from '../../fakes/telegram/index.js';
@@ -11,6 +12,7 @@ import { serve } from './worker.js';
 
 let fake: FakeTelegram | undefined;
 let connections = 0;
+let watchedIds: readonly number[] = [];
 // Node publishes every socket a server accepts here; counting them tells keep-alive from not.
 subscribe('net.server.socket', () => {
   connections++;
@@ -30,6 +32,22 @@ serve({
     let missing = 0;
     let duplicates = 0;
     for (let id = chats.first; id < chats.first + chats.count; id++) {
+      const n = fake.sentCount(id);
+      if (n === 0) missing++;
+      else duplicates += n - 1;
+    }
+    const { accepted, rejected429 } = fake.stats;
+    return { accepted, rejected429, connections, missing, duplicates, cpuMs: cpuMsNow() };
+  },
+  async watch(ids: readonly number[]): Promise<number> {
+    watchedIds = ids;
+    return ids.length;
+  },
+  async watched(): Promise<FakeStats> {
+    if (fake === undefined) throw new Error('the fake was not started');
+    let missing = 0;
+    let duplicates = 0;
+    for (const id of watchedIds) {
       const n = fake.sentCount(id);
       if (n === 0) missing++;
       else duplicates += n - 1;
