@@ -35,6 +35,7 @@ import {
   scheduleRow,
   settingsRow,
 } from './rows.js';
+import { oneLine, serverOf } from './server.js';
 
 /** Connections in the pool when `DATABASE_POOL_SIZE` is not set. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -61,28 +62,6 @@ export interface PostgresStoreOptions {
   readonly retry?: RetryPolicy;
   /** How outcomes are batched. @defaultValue 5 ms, 500 */
   readonly outcomeBatch?: Partial<OutcomeBatchOptions>;
-}
-
-/** `host:port` of a connection string, for messages: never the user or the password. */
-export function serverOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname || 'localhost'}:${u.port || '5432'}`;
-  } catch {
-    return 'the server in DATABASE_URL';
-  }
-}
-
-/** One line saying why, without the password even if a library put it in the message. */
-function oneLine(error: unknown, url: string): string {
-  const text =
-    error instanceof Error ? error.message || String((error as { code?: string }).code) : String(error);
-  let password = '';
-  try {
-    password = decodeURIComponent(new URL(url).password);
-  } catch {}
-  const line = text.replace(/\s+/g, ' ').trim();
-  return password === '' ? line : line.split(password).join('***');
 }
 
 interface Counted {
@@ -588,6 +567,7 @@ export class PostgresStore implements Store {
       this.#log,
       'finishDelivery',
     );
+    this.#log.debug({ outcomes: batch.length, recorded: recorded.length }, 'delivery outcomes written');
     return new Set(recorded.map((r) => r.key));
   }
 
