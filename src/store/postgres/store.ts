@@ -478,7 +478,9 @@ export class PostgresStore implements Store {
     if (query.limit <= 0 || query.cutoffs.length === 0 || query.platforms.length === 0) return [];
     // One statement per page. The claim rule of the port is the WHERE clause; SKIP LOCKED passes over
     // rows another claimer has locked this instant, and a row changed since the scan began is
-    // checked again against the WHERE before it is taken, so no two claimers get one delivery.
+    // checked again against the WHERE before it is taken, so no two claimers get one delivery. Each
+    // zone is its own walk of the due index (LATERAL, in the index's order so the walk stops as soon
+    // as the page is full, rather than collecting every due row first).
     const { rows } = await this.#query<RecordRow & { due_date: string; language: string | null }>(
       'claimDue',
       `WITH cutoffs AS (
@@ -486,12 +488,17 @@ export class PostgresStore implements Store {
        ), due AS (
          SELECT d.key, c.date
          FROM cutoffs c
-         JOIN deliveries d ON d.timezone = c.timezone AND d.due_from <= c.date AND d.delivery_time <= c.cutoff_time
-         WHERE d.active AND d.platform = ANY($4::text[])
-           AND (d.retry_at IS NULL OR d.retry_at <= $5::timestamptz)
-           AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= $5::timestamptz)
+         CROSS JOIN LATERAL (
+           SELECT d.key FROM deliveries d
+           WHERE d.active AND d.timezone = c.timezone AND d.due_from <= c.date
+             AND d.delivery_time <= c.cutoff_time AND d.platform = ANY($4::text[])
+             AND (d.retry_at IS NULL OR d.retry_at <= $5::timestamptz)
+             AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= $5::timestamptz)
+           ORDER BY d.due_from, d.delivery_time
+           LIMIT $6
+           FOR UPDATE SKIP LOCKED
+         ) d
          LIMIT $6
-         FOR UPDATE OF d SKIP LOCKED
        )
        UPDATE deliveries d SET claim_owner = $7, claim_date = due.date, claim_expires_at = $8::timestamptz
        FROM due
