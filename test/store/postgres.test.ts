@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
@@ -18,6 +20,8 @@ import { freshDatabase } from '../helpers/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** Generous: a cold `tsx` start on a busy 2-core machine. */
+const MAIN_TIMEOUT_MS = 20_000;
 const DATE = '2026-11-29';
 const NOW = '2026-11-29T08:00:00.000Z';
 /** Short waits, so a test of the retries takes a second, not thirty. */
@@ -71,6 +75,42 @@ async function closedPort(): Promise<number> {
   });
 }
 
+/** Runs `node --import tsx src/main.ts` (what `npm start` runs) with `input` on stdin. */
+function runMain(input: string, env: Record<string, string>) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'briefcast-pg-main-'));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? dir,
+        DATABASE_FILE: path.join(dir, 'db.json'),
+        LOG_LEVEL: 'silent',
+        ...env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`main did not exit; stdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, MAIN_TIMEOUT_MS);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
 const databases: Array<{ drop(): Promise<void> }> = [];
 let opened: PostgresStore[] = [];
 let proxies: TcpProxy[] = [];
@@ -113,30 +153,8 @@ describe('PostgresStore at start', () => {
 
   it('makes `npm start` print that one line and exit non-zero', async () => {
     const port = await closedPort();
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? ROOT,
-          DATABASE_URL: `postgres://briefcast:hunter2-secret@127.0.0.1:${port}/briefcast`,
-          LOG_LEVEL: 'silent',
-        },
-        stdio: ['pipe', 'ignore', 'pipe'],
-      });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-      });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`main did not exit: ${err}`));
-      }, 20_000);
-      child.on('exit', (exitCode) => {
-        clearTimeout(timer);
-        resolve({ code: exitCode, stderr: err });
-      });
-      child.stdin.end();
+    const { code, stderr } = await runMain('', {
+      DATABASE_URL: `postgres://briefcast:hunter2-secret@127.0.0.1:${port}/briefcast`,
     });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
@@ -145,6 +163,15 @@ describe('PostgresStore at start', () => {
       ),
     ]);
     expect(stderr).not.toContain('hunter2');
+  });
+
+  it('runs the app on it: what the console posts is there at the next start', async () => {
+    const db = await database();
+    const first = await runMain('/post policy 存于数据库的标题\\\n正文\n', { DATABASE_URL: db.url });
+    expect(first.code).toBe(0);
+    const second = await runMain('/topic policy 1\n', { DATABASE_URL: db.url });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('存于数据库的标题');
   });
 
   it('applies the migrations once: a second open finds them applied and the data kept', async () => {
