@@ -7,10 +7,12 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { searchItems } from '../../src/core/search.js';
 import type { DueQuery } from '../../src/core/store.js';
 import { NO_DELIVERY } from '../../src/core/subscription.js';
 import { type Logger, silentLogger } from '../../src/log.js';
 import { StoreError } from '../../src/store/json-file.js';
+import { MemoryStore } from '../../src/store/memory.js';
 import { MIGRATIONS_TABLE } from '../../src/store/postgres/migrate.js';
 import { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryDelays } from '../../src/store/postgres/retry.js';
 import { PostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/store.js';
@@ -291,6 +293,67 @@ describe('PostgresStore outcomes', () => {
     await store.flush();
     expect((await store.getSubscription('telegram:1'))?.delivery.lastDigestDate).toBe(DATE);
     expect(await recorded).toBe(true);
+  });
+});
+
+describe('PostgresStore search', () => {
+  it('finds items by words and by Chinese text in SQL, as the in-memory search does', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    const memory = new MemoryStore();
+    const drafts = [
+      {
+        headline: '央行宣布降准 0.5 个百分点',
+        body: '中国人民银行今日宣布下调存款准备金率。',
+        sourceName: '新华社',
+      },
+      {
+        headline: 'Bitcoin miners move to Texas',
+        body: 'Hashrate grows; ＢＴＣ fees fall.',
+        sourceName: 'Reuters',
+      },
+      { headline: '比特币矿工迁往德州', body: '算力增长，手续费下降。' },
+      { headline: 'NFT market 100% down?', body: 'Prices fell by half_way.' },
+    ];
+    for (const [i, d] of drafts.entries()) {
+      const fields = {
+        topic: i % 2 ? 'mining' : 'policy',
+        ...d,
+        author: { platform: 'console' as const, id: 'e', name: 'Editor' },
+        publishedAt: `2026-11-2${i}T08:00:00.000Z`,
+        updatedAt: `2026-11-2${i}T08:00:00.000Z`,
+      };
+      await store.addItem(fields);
+      await memory.addItem(fields);
+    }
+    for (const query of [
+      '降准',
+      '人民银行 存款',
+      '比特币',
+      'btc',
+      'BITCOIN texas',
+      '新华社',
+      '100%',
+      'half_way',
+      '_',
+      '矿工 Texas',
+      '无此词',
+    ]) {
+      const [fromSql, inMemory] = await Promise.all([searchItems(store, query), searchItems(memory, query)]);
+      expect(fromSql, query).toEqual(inMemory);
+    }
+    expect((await searchItems(store, '降准')).items.map((i) => i.id)).toEqual([1]);
+    expect((await searchItems(store, 'btc')).items.map((i) => i.id)).toEqual([2]);
+    // LIKE's wildcards are matched as themselves.
+    expect((await searchItems(store, '_')).items.map((i) => i.id)).toEqual([4]);
+    expect((await searchItems(store, '%')).items.map((i) => i.id)).toEqual([4]);
+    const limited = await searchItems(store, 'e', 1);
+    expect(limited.items.map((i) => i.id)).toEqual([4]);
+    expect(limited.total).toBe((await searchItems(memory, 'e')).total);
+    // An edit is searched by its new words.
+    await store.replaceItem({ ...(await store.getItem(3))!, headline: '以太坊矿工' });
+    expect((await searchItems(store, '以太坊')).items.map((i) => i.id)).toEqual([3]);
+    expect((await searchItems(store, '比特币')).total).toBe(0);
   });
 });
 

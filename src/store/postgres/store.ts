@@ -2,6 +2,7 @@ import pg from 'pg';
 import { type ChatId, chatKey } from '../../core/chat.js';
 import type { DeskSession, SignInToken, TokenUse } from '../../core/desk.js';
 import type { Item } from '../../core/items.js';
+import { searchText } from '../../core/search.js';
 import type {
   ChatPrefs,
   ClaimedDelivery,
@@ -189,8 +190,8 @@ export class PostgresStore implements Store {
   async addItem(fields: Omit<Item, 'id'>): Promise<Item> {
     const { rows } = await this.#query<{ id: string }>(
       'addItem',
-      'INSERT INTO items (topic, published_at, data) VALUES ($1, $2, $3) RETURNING id',
-      [fields.topic, fields.publishedAt, JSON.stringify(fields)],
+      'INSERT INTO items (topic, published_at, search_text, data) VALUES ($1, $2, $3, $4) RETURNING id',
+      [fields.topic, fields.publishedAt, searchText(fields), JSON.stringify(fields)],
     );
     return { ...fields, id: Number(rows[0]!.id) };
   }
@@ -199,8 +200,8 @@ export class PostgresStore implements Store {
     const { id, ...fields } = item;
     const { rowCount } = await this.#query(
       'replaceItem',
-      'UPDATE items SET topic = $2, published_at = $3, data = $4 WHERE id = $1',
-      [id, item.topic, item.publishedAt, JSON.stringify(fields)],
+      'UPDATE items SET topic = $2, published_at = $3, search_text = $4, data = $5 WHERE id = $1',
+      [id, item.topic, item.publishedAt, searchText(item), JSON.stringify(fields)],
     );
     return (rowCount ?? 0) > 0;
   }
@@ -242,6 +243,24 @@ export class PostgresStore implements Store {
         values,
       ),
       this.#query<Counted>('queryItems', `SELECT count(*)::int AS n FROM items ${filter}`, values),
+    ]);
+    return { items: page.rows.map(itemOf), total: count.rows[0]?.n ?? 0 };
+  }
+
+  async searchItems(terms: readonly string[], limit: number): Promise<ItemPage> {
+    if (terms.length === 0) return { items: [], total: 0 };
+    // Substring matches, one LIKE per term, scanned in SQL: no index helps a two-character Chinese
+    // term (pg_trgm ignores characters outside the locale's alphabet), and no item leaves the server
+    // unless it is on the page.
+    const values = terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const filter = `WHERE ${values.map((_, i) => `search_text LIKE $${i + 1}`).join(' AND ')}`;
+    const [page, count] = await Promise.all([
+      this.#query<ItemRow>(
+        'searchItems',
+        `SELECT id, data FROM items ${filter} ORDER BY published_at DESC, id DESC LIMIT ${Math.max(0, Math.floor(limit))}`,
+        values,
+      ),
+      this.#query<Counted>('searchItems', `SELECT count(*)::int AS n FROM items ${filter}`, values),
     ]);
     return { items: page.rows.map(itemOf), total: count.rows[0]?.n ?? 0 };
   }
