@@ -130,9 +130,13 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw new StoreError(`PostgreSQL at ${server} cannot be reached: ${oneLine(e, url)}`);
     }
+    const onError = (e: Error) =>
+      options.logger.warn({ err: { message: e.message } }, 'database connection lost');
+    client.on('error', onError);
     try {
       await migrate(client, options.logger);
     } catch (e) {
+      client.off('error', onError);
       client.release(true);
       await pool.end().catch(() => undefined);
       throw new StoreError(`PostgreSQL at ${server}: the schema could not be applied: ${oneLine(e, url)}`);
@@ -165,6 +169,11 @@ export class PostgresStore implements Store {
     return withRetry(
       async () => {
         const client = await this.#pool.connect();
+        // A checked-out connection that dies between two statements emits 'error' with no query to
+        // reject; unheard, that would end the process. The next statement then fails and is retried.
+        const onError = (e: Error) =>
+          this.#log.warn({ err: { message: e.message } }, 'database connection lost');
+        client.on('error', onError);
         let broken = false;
         try {
           await client.query('BEGIN');
@@ -176,6 +185,7 @@ export class PostgresStore implements Store {
           if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
           throw e;
         } finally {
+          client.off('error', onError);
           client.release(broken);
         }
       },
