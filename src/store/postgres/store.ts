@@ -141,6 +141,7 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw new StoreError(`PostgreSQL at ${server}: the schema could not be applied: ${oneLine(e, url)}`);
     }
+    client.off('error', onError);
     client.release();
     options.logger.info(
       { server, poolSize: options.poolSize ?? DEFAULT_POOL_SIZE },
