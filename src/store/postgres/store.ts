@@ -2,7 +2,6 @@ import pg from 'pg';
 import { type ChatId, chatKey } from '../../core/chat.js';
 import type { DeskSession, SignInToken, TokenUse } from '../../core/desk.js';
 import type { Item } from '../../core/items.js';
-import { searchText } from '../../core/search.js';
 import type {
   ChatPrefs,
   ClaimedDelivery,
@@ -22,8 +21,11 @@ import type { Logger } from '../../log.js';
 import type { WireStore } from '../../wire/store.js';
 import { StoreError } from '../json-file.js';
 import { KEPT_RUNS } from '../memory.js';
+import { PostgresDesk } from './desk.js';
+import { PostgresItems } from './items.js';
 import { migrate } from './migrate.js';
 import { OutcomeBatcher, type OutcomeBatchOptions, type PendingOutcome } from './outcome-batch.js';
+import type { Counted, Query } from './query.js';
 import { DEFAULT_RETRY, isRetryable, type RetryPolicy, withRetry } from './retry.js';
 import {
   chatIdKey,
@@ -65,10 +67,6 @@ export interface PostgresStoreOptions {
   readonly outcomeBatch?: Partial<OutcomeBatchOptions>;
 }
 
-interface Counted {
-  readonly n: number;
-}
-
 /**
  * The {@link Store} on PostgreSQL, for operators who outgrow one machine: any number of Briefcast
  * processes may share one database. The schema is in `migrations/` (applied at open).
@@ -91,6 +89,8 @@ export class PostgresStore implements Store {
   readonly #log: Logger;
   readonly #retry: RetryPolicy;
   readonly #outcomes: OutcomeBatcher;
+  readonly #items: PostgresItems;
+  readonly #desk: PostgresDesk;
   #closed = false;
 
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
@@ -98,6 +98,9 @@ export class PostgresStore implements Store {
     this.#log = options.logger;
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.wire = typeof options.wire === 'function' ? options.wire(pool) : options.wire;
+    const query: Query = (what, text, values) => this.#query(what, text, values);
+    this.#items = new PostgresItems(query);
+    this.#desk = new PostgresDesk(query);
     this.#outcomes = new OutcomeBatcher((batch) => this.#writeOutcomes(batch), {
       windowMs: options.outcomeBatch?.windowMs ?? OUTCOME_WINDOW_MS,
       maxBatch: options.outcomeBatch?.maxBatch ?? OUTCOME_BATCH_MAX,
@@ -196,92 +199,34 @@ export class PostgresStore implements Store {
     );
   }
 
-  // --- Items ------------------------------------------------------------------------------
+  // --- Items (PostgresItems) -------------------------------------------------------------
 
-  async addItem(fields: Omit<Item, 'id'>): Promise<Item> {
-    const { rows } = await this.#query<{ id: string }>(
-      'addItem',
-      'INSERT INTO items (topic, published_at, search_text, data) VALUES ($1, $2, $3, $4) RETURNING id',
-      [fields.topic, fields.publishedAt, searchText(fields), JSON.stringify(fields)],
-    );
-    return { ...fields, id: Number(rows[0]!.id) };
+  addItem(fields: Omit<Item, 'id'>): Promise<Item> {
+    return this.#items.addItem(fields);
   }
 
-  async replaceItem(item: Item): Promise<boolean> {
-    const { id, ...fields } = item;
-    const { rowCount } = await this.#query(
-      'replaceItem',
-      'UPDATE items SET topic = $2, published_at = $3, search_text = $4, data = $5 WHERE id = $1',
-      [id, item.topic, item.publishedAt, searchText(item), JSON.stringify(fields)],
-    );
-    return (rowCount ?? 0) > 0;
+  replaceItem(item: Item): Promise<boolean> {
+    return this.#items.replaceItem(item);
   }
 
-  async deleteItem(id: number): Promise<Item | undefined> {
-    const { rows } = await this.#query<ItemRow>(
-      'deleteItem',
-      'DELETE FROM items WHERE id = $1 RETURNING id, data',
-      [id],
-    );
-    return rows[0] && itemOf(rows[0]);
+  deleteItem(id: number): Promise<Item | undefined> {
+    return this.#items.deleteItem(id);
   }
 
-  async getItem(id: number): Promise<Item | undefined> {
-    if (!Number.isSafeInteger(id)) return undefined;
-    const { rows } = await this.#query<ItemRow>('getItem', 'SELECT id, data FROM items WHERE id = $1', [id]);
-    return rows[0] && itemOf(rows[0]);
+  getItem(id: number): Promise<Item | undefined> {
+    return this.#items.getItem(id);
   }
 
-  async queryItems(query: ItemQuery): Promise<ItemPage> {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    const param = (value: unknown) => {
-      values.push(value);
-      return `$${values.length}`;
-    };
-    if (query.topics && query.topics.length > 0)
-      where.push(`topic = ANY(${param([...new Set(query.topics)])}::text[])`);
-    if (query.from !== undefined) where.push(`published_at >= ${param(query.from)}`);
-    if (query.after !== undefined) where.push(`published_at > ${param(query.after)}`);
-    if (query.upTo !== undefined) where.push(`published_at <= ${param(query.upTo)}`);
-    if (query.before !== undefined) where.push(`published_at < ${param(query.before)}`);
-    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const limit = query.limit === undefined ? '' : `LIMIT ${Math.max(0, Math.floor(query.limit))}`;
-    const [page, count] = await Promise.all([
-      this.#query<ItemRow>(
-        'queryItems',
-        `SELECT id, data FROM items ${filter} ORDER BY published_at DESC, id DESC ${limit}`,
-        values,
-      ),
-      this.#query<Counted>('queryItems', `SELECT count(*)::int AS n FROM items ${filter}`, values),
-    ]);
-    return { items: page.rows.map(itemOf), total: count.rows[0]?.n ?? 0 };
+  queryItems(query: ItemQuery): Promise<ItemPage> {
+    return this.#items.queryItems(query);
   }
 
-  async searchItems(terms: readonly string[], limit: number): Promise<ItemPage> {
-    if (terms.length === 0) return { items: [], total: 0 };
-    // Substring matches, one LIKE per term, scanned in SQL: no index helps a two-character Chinese
-    // term (pg_trgm ignores characters outside the locale's alphabet), and no item leaves the server
-    // unless it is on the page.
-    const values = terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    const filter = `WHERE ${values.map((_, i) => `search_text LIKE $${i + 1}`).join(' AND ')}`;
-    const [page, count] = await Promise.all([
-      this.#query<ItemRow>(
-        'searchItems',
-        `SELECT id, data FROM items ${filter} ORDER BY published_at DESC, id DESC LIMIT ${Math.max(0, Math.floor(limit))}`,
-        values,
-      ),
-      this.#query<Counted>('searchItems', `SELECT count(*)::int AS n FROM items ${filter}`, values),
-    ]);
-    return { items: page.rows.map(itemOf), total: count.rows[0]?.n ?? 0 };
+  searchItems(terms: readonly string[], limit: number): Promise<ItemPage> {
+    return this.#items.searchItems(terms, limit);
   }
 
-  async topicStats(): Promise<TopicStats> {
-    const { rows } = await this.#query<{ topic: string; n: number; latest: Date }>(
-      'topicStats',
-      'SELECT topic, count(*)::int AS n, max(published_at) AS latest FROM items GROUP BY topic',
-    );
-    return Object.fromEntries(rows.map((r) => [r.topic, { count: r.n, latest: r.latest.toISOString() }]));
+  topicStats(): Promise<TopicStats> {
+    return this.#items.topicStats();
   }
 
   // --- Subscriptions ----------------------------------------------------------------------
@@ -651,88 +596,38 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.run);
   }
 
-  // --- The desk ---------------------------------------------------------------------------
+  // --- The desk (PostgresDesk) -----------------------------------------------------------
 
-  async addSignInToken(token: SignInToken): Promise<void> {
-    await this.#query(
-      'addSignInToken',
-      `INSERT INTO desk_tokens (hash, expires_at, used_at, token) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (hash) DO UPDATE SET expires_at = EXCLUDED.expires_at, used_at = EXCLUDED.used_at, token = EXCLUDED.token`,
-      [token.hash, token.expiresAt, token.usedAt ?? null, JSON.stringify(token)],
-    );
+  addSignInToken(token: SignInToken): Promise<void> {
+    return this.#desk.addSignInToken(token);
   }
 
-  async findSignInToken(hash: string): Promise<SignInToken | undefined> {
-    const { rows } = await this.#query<{ token: SignInToken }>(
-      'findSignInToken',
-      'SELECT token FROM desk_tokens WHERE hash = $1',
-      [hash],
-    );
-    return rows[0]?.token;
+  findSignInToken(hash: string): Promise<SignInToken | undefined> {
+    return this.#desk.findSignInToken(hash);
   }
 
-  async useSignInToken(hash: string, now: string): Promise<TokenUse> {
-    // The compare-and-set: of two uses at once, one updates the row, the other then finds it used.
-    const { rows } = await this.#query<{ token: SignInToken }>(
-      'useSignInToken',
-      `UPDATE desk_tokens SET used_at = $2, token = token || jsonb_build_object('usedAt', $2::text)
-       WHERE hash = $1 AND used_at IS NULL AND expires_at > $3::timestamptz RETURNING token`,
-      [hash, now, now],
-    );
-    if (rows[0]) return { kind: 'ok', user: rows[0].token.user };
-    const token = await this.findSignInToken(hash);
-    if (!token) return { kind: 'unknown' };
-    return token.usedAt !== undefined ? { kind: 'used' } : { kind: 'expired' };
+  useSignInToken(hash: string, now: string): Promise<TokenUse> {
+    return this.#desk.useSignInToken(hash, now);
   }
 
-  async addSession(session: DeskSession): Promise<void> {
-    await this.#query(
-      'addSession',
-      `INSERT INTO desk_sessions (hash, expires_at, session) VALUES ($1, $2, $3)
-       ON CONFLICT (hash) DO UPDATE SET expires_at = EXCLUDED.expires_at, session = EXCLUDED.session`,
-      [session.hash, session.expiresAt, JSON.stringify(session)],
-    );
+  addSession(session: DeskSession): Promise<void> {
+    return this.#desk.addSession(session);
   }
 
-  async getSession(hash: string): Promise<DeskSession | undefined> {
-    const { rows } = await this.#query<{ session: DeskSession }>(
-      'getSession',
-      'SELECT session FROM desk_sessions WHERE hash = $1',
-      [hash],
-    );
-    return rows[0]?.session;
+  getSession(hash: string): Promise<DeskSession | undefined> {
+    return this.#desk.getSession(hash);
   }
 
-  async deleteSession(hash: string): Promise<boolean> {
-    const { rowCount } = await this.#query('deleteSession', 'DELETE FROM desk_sessions WHERE hash = $1', [
-      hash,
-    ]);
-    return (rowCount ?? 0) > 0;
+  deleteSession(hash: string): Promise<boolean> {
+    return this.#desk.deleteSession(hash);
   }
 
-  async purgeDesk(now: string): Promise<number> {
-    const { rows } = await this.#query<Counted>(
-      'purgeDesk',
-      `WITH t AS (DELETE FROM desk_tokens WHERE expires_at <= $1 RETURNING 1),
-            s AS (DELETE FROM desk_sessions WHERE expires_at <= $1 RETURNING 1)
-       SELECT ((SELECT count(*) FROM t) + (SELECT count(*) FROM s))::int AS n`,
-      [now],
-    );
-    return rows[0]?.n ?? 0;
+  purgeDesk(now: string): Promise<number> {
+    return this.#desk.purgeDesk(now);
   }
 
-  async deskSigningKey(proposed: string): Promise<string> {
-    await this.#query(
-      'deskSigningKey',
-      'INSERT INTO desk_signing_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING',
-      [proposed],
-    );
-    // A statement of its own, so it sees the key whoever won stored.
-    const { rows } = await this.#query<{ key: string }>(
-      'deskSigningKey',
-      'SELECT key FROM desk_signing_key WHERE id = 1',
-    );
-    return rows[0]?.key ?? proposed;
+  deskSigningKey(proposed: string): Promise<string> {
+    return this.#desk.deskSigningKey(proposed);
   }
 
   // --- Lifecycle --------------------------------------------------------------------------
@@ -751,15 +646,6 @@ export class PostgresStore implements Store {
     await this.wire.close();
     await this.#pool.end();
   }
-}
-
-interface ItemRow {
-  readonly id: string;
-  readonly data: Omit<Item, 'id'>;
-}
-
-function itemOf(row: ItemRow): Item {
-  return { ...row.data, id: Number(row.id) };
 }
 
 /** The preferences under `from` go to `to` unless it has its own; `from`'s are then gone. */
