@@ -276,6 +276,7 @@ export const messages = {
       intro:
         'The feeds the wire reads and the drafts they bring. Nothing reaches readers until an editor publishes it, unless its feed auto-publishes.',
       notRunning: 'The news wire is not running here, so there are no feeds or drafts to show.',
+      times: 'Times are in {{timezone}}.',
       feeds: {
         heading: 'Feeds',
         none: 'No feeds yet: add one below.',
@@ -311,7 +312,8 @@ export const messages = {
         urlHint:
           'The feed’s full address (RSS, Atom or JSON Feed). It is read once now: nothing is added if it cannot be.',
         topic: 'Topic',
-        byAliases: 'Match by aliases (each entry’s words choose)',
+        byAliases: 'Match by aliases',
+        topicHint: 'With no topic, each entry’s words choose one by the topics’ names and aliases.',
         auto: 'Auto-publish',
         autoHint:
           'Publish new entries at once, from the next poll on (the first read only shows what the feed brings).',

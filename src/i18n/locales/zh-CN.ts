@@ -259,6 +259,7 @@ export const messages = {
       intro:
         '来稿读取的信息源，以及它们带来的稿件。除非信息源设为自动发布，否则编辑发布之前读者看不到任何内容。',
       notRunning: '这里没有运行来稿功能，所以没有信息源或稿件可显示。',
+      times: '时间均为 {{timezone}} 时间。',
       feeds: {
         heading: '信息源',
         none: '还没有信息源：在下方添加一个。',
@@ -292,7 +293,8 @@ export const messages = {
         url: '网址',
         urlHint: '信息源的完整地址（RSS、Atom 或 JSON Feed）。现在会读取一次：读不到就不会添加。',
         topic: '话题',
-        byAliases: '按别名匹配（由每个条目的用词决定）',
+        byAliases: '按别名匹配',
+        topicHint: '不指定话题时，由每个条目的用词按话题名称和别名选择。',
         auto: '自动发布',
         autoHint: '从下一次读取起立即发布新条目（第一次读取只展示信息源带来的内容）。',
         submit: '添加信息源',

@@ -82,7 +82,7 @@ export function wirePage(parts: WirePageParts): SafeHtml {
     body: html`<div class="wire">
       <section class="card">
         <h1>${title}</h1>
-        <p class="hint">${tr.t('desk.wire.intro')}</p>
+        <p class="hint">${tr.t('desk.wire.intro')} ${tr.t('desk.wire.times', { timezone: parts.timezone })}</p>
         <h2 id="feeds">${tr.t('desk.wire.feeds.heading')}</h2>
         ${feedTable(parts)}
         ${feedForm(parts)}
@@ -123,19 +123,20 @@ function feedRow(parts: WirePageParts, feed: Feed): SafeHtml {
   const { tr } = parts;
   const id = feed.id;
   const paused = feed.status === 'paused';
+  const label = (key: Parameters<Translator['t']>[0]) => html` data-label="${tr.t(key)}"`;
   return html`<tr id="feed-${id}">
-    <td>#${id}</td>
+    <td class="feed-id">#${id}</td>
     <td class="feed-name"><strong>${feed.title ?? tr.t('desk.wire.feeds.notRead')}</strong><br><span class="muted url">${feed.url}</span></td>
-    <td>${feed.topic === undefined ? tr.t('desk.wire.feeds.byAliases') : parts.topics.label(feed.topic, tr)}</td>
-    <td>${tr.t(feed.auto ? 'desk.wire.feeds.autoYes' : 'desk.wire.feeds.autoNo')}</td>
-    <td><span class="status status-${feed.status}">${tr.t(paused ? 'desk.wire.feeds.paused' : 'desk.wire.feeds.active')}</span>${paused ? html`<br><span class="muted">${parts.views.pauseReason(feed, tr)}</span>` : ''}</td>
-    <td>${when(parts, feed.lastSuccessAt)}</td>
-    <td>${
+    <td${label('desk.wire.feeds.topic')}>${feed.topic === undefined ? tr.t('desk.wire.feeds.byAliases') : parts.topics.label(feed.topic, tr)}</td>
+    <td${label('desk.wire.feeds.auto')}>${tr.t(feed.auto ? 'desk.wire.feeds.autoYes' : 'desk.wire.feeds.autoNo')}</td>
+    <td${label('desk.wire.feeds.status')}><span class="status status-${feed.status}">${tr.t(paused ? 'desk.wire.feeds.paused' : 'desk.wire.feeds.active')}</span>${paused ? html`<br><span class="muted">${parts.views.pauseReason(feed, tr)}</span>` : ''}</td>
+    <td${label('desk.wire.feeds.lastSuccess')}>${when(parts, feed.lastSuccessAt)}</td>
+    <td${label('desk.wire.feeds.lastError')}>${
       feed.lastError !== undefined
         ? html`${when(parts, feed.lastErrorAt)}<br><span class="muted error-text">${feed.lastError}</span>${feed.failures > 0 ? html`<br><span class="muted">${tr.t('desk.wire.feeds.failures', { failures: feed.failures })}</span>` : ''}`
         : '—'
     }</td>
-    <td>${feed.entriesSeen}</td>
+    <td class="feed-seen"${label('desk.wire.feeds.seen')}>${feed.entriesSeen}</td>
     <td><div class="row-actions">${
       paused
         ? postButton(
@@ -178,7 +179,7 @@ function feedForm(parts: WirePageParts): SafeHtml {
       </div>
       <div class="field${problems.topic ? ' has-error' : ''}">
         <label for="feed-topic">${tr.t('desk.wire.add.topic')}</label>
-        <p class="hint visually-hidden" id="feed-topic-hint">${tr.t('desk.wire.add.byAliases')}</p>
+        <p class="hint" id="feed-topic-hint">${tr.t('desk.wire.add.topicHint')}</p>
         <select id="feed-topic" name="topic"${invalid(problems.topic, 'feed-topic')}${firstProblem === 'topic' ? html` autofocus` : ''}>
           <option value=""${form.topic === '' ? html` selected` : ''}>${tr.t('desk.wire.add.byAliases')}</option>
           ${parts.topics.topics.map(
@@ -283,6 +284,6 @@ function decidedList(parts: WirePageParts): SafeHtml {
   if (parts.decided.length === 0) return html`<p>${tr.t('desk.wire.decided.none')}</p>`;
   return html`<ul class="decided">${parts.decided.map(
     (d) =>
-      html`<li><span class="muted">${d.decidedAt ? tr.entryTime(d.decidedAt, parts.timezone) : ''}</span> ${tr.t('desk.wire.decided.line', { id: d.id, state: parts.views.stateNotice(d, tr) })}<br><span class="decided-headline">${d.headline}</span></li>`,
+      html`<li><span class="muted">${d.decidedAt ? tr.entryTime(d.decidedAt, parts.timezone) : ''}</span> ${tr.t('desk.wire.decided.line', { id: d.id, state: parts.views.stateNotice(d, tr) })}<br>${d.itemId !== undefined ? html`<a class="decided-headline" href="/items/${d.itemId}">${d.headline}</a>` : html`<span class="decided-headline">${d.headline}</span>`}</li>`,
   )}</ul>`;
 }
