@@ -11,6 +11,7 @@ import {
   BLANK_FEED_FORM,
   type FeedFormProblems,
   type FeedFormValues,
+  removeFeedPage,
   type WirePageParts,
   wireOffPage,
   wirePage,
@@ -138,6 +139,23 @@ export function wireRoutes(app: Hono<Env>, options: WireRoutesOptions): void {
       if (e instanceof UsageError) return refuse({ url: e.message });
       throw e;
     }
+  });
+
+  app.get('/wire/feeds/:id/remove', async (c) => {
+    const tr = trOf(c);
+    if (!wire) return send(c, wireOffPage(c.get('session'), tr), 404);
+    const raw = c.req.param('id');
+    const id = numberOf(raw);
+    const feed = id === undefined ? undefined : await wire.store.getFeed(id);
+    if (id === undefined)
+      return draw(
+        c,
+        wire,
+        { notice: error(tr.t('desk.wire.notices.badFeedId', { text: quoted(raw) })) },
+        404,
+      );
+    if (!feed) return draw(c, wire, { notice: error(tr.t('desk.wire.notices.unknownFeed', { id })) }, 404);
+    return send(c, removeFeedPage(c.get('session'), tr, feed));
   });
 
   for (const action of FEED_ACTIONS)

@@ -343,6 +343,12 @@ export const messages = {
         chooseTopic: 'Choose a topic…',
         notPublished: 'Not published: {{problems}}',
       },
+      remove: {
+        title: 'Remove feed #{{id}}?',
+        body: 'The wire stops reading it, and its drafts still waiting are dropped. Drafts already published or skipped stay, as do their items. This cannot be undone.',
+        confirm: 'Remove feed #{{id}}',
+        keep: 'Keep it',
+      },
       decided: {
         heading: 'Recently decided',
         none: 'No draft has been published or skipped yet.',

@@ -322,6 +322,12 @@ export const messages = {
         chooseTopic: '选择话题…',
         notPublished: '未发布：{{problems}}',
       },
+      remove: {
+        title: '删除信息源 #{{id}}？',
+        body: '来稿将不再读取它，它仍在等待的稿件会被丢弃。已发布或已跳过的稿件及其条目会保留。此操作无法撤销。',
+        confirm: '删除信息源 #{{id}}',
+        keep: '保留',
+      },
       decided: {
         heading: '最近处理',
         none: '还没有稿件被发布或跳过。',

@@ -140,6 +140,13 @@ describe('the desk’s Wire page', () => {
     page = await text(await d.request(resumed.headers.get('location')!, { cookie }));
     expect(page).toContain('Resumed feed #1: it is read again at the next poll.');
 
+    // Remove asks first; the question changes nothing.
+    expect(page).toContain('<a class="button danger" href="/wire/feeds/1/remove"');
+    const asked = await text(await d.request('/wire/feeds/1/remove', { cookie }));
+    expect(asked).toContain('<h1>Remove feed #1?</h1>');
+    expect(asked).toContain('<form method="post" action="/wire/feeds/1/remove"');
+    expect(await d.wireStore.getFeed(1)).toBeDefined();
+    expect((await d.request('/wire/feeds/9/remove', { cookie })).status).toBe(404);
     const removed = await d.request('/wire/feeds/1/remove', { cookie, form: {} });
     expect(await d.wireStore.getFeed(1)).toBeUndefined();
     page = await text(await d.request(removed.headers.get('location')!, { cookie }));

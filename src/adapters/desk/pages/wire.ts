@@ -66,6 +66,25 @@ export function wireOffPage(session: DeskSession, tr: Translator): SafeHtml {
   });
 }
 
+/** Asks before a feed is removed (its waiting drafts go with it). */
+export function removeFeedPage(session: DeskSession, tr: Translator, feed: Feed): SafeHtml {
+  const title = tr.t('desk.wire.remove.title', { id: feed.id });
+  return page({
+    title,
+    session,
+    section: 'wire',
+    body: html`<section class="card narrow">
+      <h1>${title}</h1>
+      <p><strong>${feed.title ?? tr.t('desk.wire.feeds.notRead')}</strong><br><span class="muted">${feed.url}</span></p>
+      <p>${tr.t('desk.wire.remove.body')}</p>
+      <form method="post" action="/wire/feeds/${feed.id}/remove" class="actions">
+        <button type="submit" class="danger">${tr.t('desk.wire.remove.confirm', { id: feed.id })}</button>
+        <a class="button" href="/wire#feed-${feed.id}">${tr.t('desk.wire.remove.keep')}</a>
+      </form>
+    </section>`,
+  });
+}
+
 /**
  * The Wire: the feeds (status, last success and error, entries seen) with Pause, Resume and Remove,
  * the add-a-feed form, the waiting drafts newest first with Publish and Skip, a page at a time, and
@@ -149,12 +168,7 @@ function feedRow(parts: WirePageParts, feed: Feed): SafeHtml {
             tr.t('desk.wire.feeds.pause'),
             tr.t('desk.wire.feeds.pauseLabel', { id }),
           )
-    }${postButton(
-      `/wire/feeds/${id}/remove`,
-      tr.t('desk.wire.feeds.remove'),
-      tr.t('desk.wire.feeds.removeLabel', { id }),
-      'danger',
-    )}</div></td>
+    }<a class="button danger" href="/wire/feeds/${id}/remove" aria-label="${tr.t('desk.wire.feeds.removeLabel', { id })}">${tr.t('desk.wire.feeds.remove')}</a></div></td>
   </tr>`;
 }
 
