@@ -208,6 +208,28 @@ describe('PostgresStore at start', () => {
   });
 });
 
+describe('PostgresStore dates', () => {
+  it('reads dates as YYYY-MM-DD even when the database’s DateStyle is another', async () => {
+    const db = await database();
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${db.name} SET DateStyle = 'SQL, DMY'`);
+    } finally {
+      await admin.end();
+    }
+    const store = await open(db.url);
+    await store.importSubscriptions([
+      { settings: sampleSub('telegram:1'), delivery: { ...NO_DELIVERY, lastDigestDate: '2026-11-28' } },
+    ]);
+    const [claimed] = await store.claimDue(due('A'));
+    expect(claimed).toMatchObject({
+      date: DATE,
+      delivery: { lastDigestDate: '2026-11-28', claim: { date: DATE } },
+    });
+  });
+});
+
 describe('PostgresStore claims from several processes', () => {
   it('never gives one delivery to two stores on one database, each with its own pool', async () => {
     const db = await database();

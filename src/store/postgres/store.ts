@@ -119,6 +119,8 @@ export class PostgresStore implements Store {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
       application_name: 'briefcast',
+      // Dates come back as text (`claim_date::text`): ISO whatever the server's default DateStyle.
+      options: '-c DateStyle=ISO,YMD',
     });
     // An idle connection that dies (server restart, pg_terminate_backend) is dropped by the pool; the
     // next query opens another. Without a listener the error would end the process.
