@@ -306,6 +306,23 @@ describe('PostgresStore outcomes', () => {
     expect((await store.getSubscription('telegram:1'))?.delivery).toMatchObject({ sent: 1, failed: 0 });
   });
 
+  it('fails only the caller of an outcome the database refuses, not the rest of its batch', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    for (const key of ['telegram:1', 'telegram:2', 'telegram:3'])
+      await store.saveSubscription(sampleSub(key));
+    await store.claimDue(due('A'));
+    const [one, two, three] = await Promise.allSettled([
+      store.finishDelivery('telegram:1', 'A', { kind: 'sent', date: DATE, upTo: NOW, at: NOW }),
+      store.finishDelivery('telegram:2', 'A', { kind: 'sent', date: '2026-13-45', upTo: NOW, at: NOW }),
+      store.finishDelivery('telegram:3', 'A', { kind: 'empty', date: DATE, upTo: NOW }),
+    ]);
+    expect(one).toEqual({ status: 'fulfilled', value: true });
+    expect(two.status).toBe('rejected');
+    expect(three).toEqual({ status: 'fulfilled', value: true });
+    expect((await store.getSubscription('telegram:2'))?.delivery.claim?.owner).toBe('A');
+  });
+
   it('flush() waits for the outcomes still in their batch window', async () => {
     const db = await database();
     const store = await open(db.url, { outcomeBatch: { windowMs: 60_000 } });

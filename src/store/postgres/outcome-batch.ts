@@ -73,18 +73,26 @@ export class OutcomeBatcher {
     this.#writing ??= (async () => {
       // Batches that filled while one was written go out at once, one after another.
       for (let batch = this.#open.shift(); batch; batch = this.#open.shift()) {
-        const waiters = [...batch.values()];
-        try {
-          const recorded = await this.write(waiters.map((w) => w.pending));
-          for (const w of waiters) w.resolve(recorded.has(w.pending.key));
-        } catch (e) {
-          for (const w of waiters) w.reject(e);
-        }
+        await this.#write([...batch.values()]);
       }
     })().finally(() => {
       this.#writing = undefined;
     });
     return this.#writing;
+  }
+
+  /**
+   * Writes one batch. When the statement fails (retries already spent) and the batch holds more than
+   * one outcome, each is written alone, so one bad outcome fails only its own caller.
+   */
+  async #write(waiters: readonly Waiter[]): Promise<void> {
+    try {
+      const recorded = await this.write(waiters.map((w) => w.pending));
+      for (const w of waiters) w.resolve(recorded.has(w.pending.key));
+    } catch (e) {
+      if (waiters.length === 1) waiters[0]!.reject(e);
+      else for (const w of waiters) await this.#write([w]);
+    }
   }
 }
 
