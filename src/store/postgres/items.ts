@@ -22,6 +22,7 @@ export class PostgresItems implements ItemStore {
 
   async replaceItem(item: Item): Promise<boolean> {
     const { id, ...fields } = item;
+    if (!Number.isSafeInteger(id)) return false;
     const { rowCount } = await this.query(
       'replaceItem',
       'UPDATE items SET topic = $2, published_at = $3, search_text = $4, data = $5 WHERE id = $1',
@@ -31,6 +32,7 @@ export class PostgresItems implements ItemStore {
   }
 
   async deleteItem(id: number): Promise<Item | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
     const { rows } = await this.query<ItemRow>(
       'deleteItem',
       'DELETE FROM items WHERE id = $1 RETURNING id, data',

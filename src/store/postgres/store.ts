@@ -80,8 +80,8 @@ export interface PostgresStoreOptions {
  *   counts included.
  * - **A lost connection** is retried with backoff ({@link RetryPolicy}), each query on its own, so
  *   the bot keeps answering what it can. A write retried after a connection died during its commit
- *   may find the work already done: an outcome then reports its claim lost, an item may be added
- *   twice.
+ *   may find the work already done: an outcome then reports its claim lost, a page of claims is
+ *   left to lapse (and is claimed again after its lease), an item may be added twice.
  */
 export class PostgresStore implements Store {
   readonly wire: WireStore;
