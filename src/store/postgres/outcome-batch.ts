@@ -1,4 +1,5 @@
 import type { DeliveryOutcome } from '../../core/store.js';
+import { isRetryable } from './retry.js';
 
 /** One `finishDelivery` call waiting to be written. */
 export interface PendingOutcome {
@@ -73,18 +74,27 @@ export class OutcomeBatcher {
     this.#writing ??= (async () => {
       // Batches that filled while one was written go out at once, one after another.
       for (let batch = this.#open.shift(); batch; batch = this.#open.shift()) {
-        const waiters = [...batch.values()];
-        try {
-          const recorded = await this.write(waiters.map((w) => w.pending));
-          for (const w of waiters) w.resolve(recorded.has(w.pending.key));
-        } catch (e) {
-          for (const w of waiters) w.reject(e);
-        }
+        await this.#write([...batch.values()]);
       }
     })().finally(() => {
       this.#writing = undefined;
     });
     return this.#writing;
+  }
+
+  /**
+   * Writes one batch. When the database refuses the statement and the batch holds more than one
+   * outcome, each is written alone, so one bad outcome fails only its own caller.
+   */
+  async #write(waiters: readonly Waiter[]): Promise<void> {
+    try {
+      const recorded = await this.write(waiters.map((w) => w.pending));
+      for (const w of waiters) w.resolve(recorded.has(w.pending.key));
+    } catch (e) {
+      // A lost connection (its retries spent) would fail each alone too, after as long again.
+      if (waiters.length === 1 || isRetryable(e)) for (const w of waiters) w.reject(e);
+      else for (const w of waiters) await this.#write([w]);
+    }
   }
 }
 

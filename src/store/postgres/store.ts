@@ -21,8 +21,11 @@ import type { Logger } from '../../log.js';
 import type { WireStore } from '../../wire/store.js';
 import { StoreError } from '../json-file.js';
 import { KEPT_RUNS } from '../memory.js';
+import { PostgresDesk } from './desk.js';
+import { PostgresItems } from './items.js';
 import { migrate } from './migrate.js';
 import { OutcomeBatcher, type OutcomeBatchOptions, type PendingOutcome } from './outcome-batch.js';
+import type { Counted, Query } from './query.js';
 import { DEFAULT_RETRY, isRetryable, type RetryPolicy, withRetry } from './retry.js';
 import {
   chatIdKey,
@@ -35,6 +38,7 @@ import {
   scheduleRow,
   settingsRow,
 } from './rows.js';
+import { oneLine, serverOf } from './server.js';
 
 /** Connections in the pool when `DATABASE_POOL_SIZE` is not set. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -63,32 +67,6 @@ export interface PostgresStoreOptions {
   readonly outcomeBatch?: Partial<OutcomeBatchOptions>;
 }
 
-/** `host:port` of a connection string, for messages: never the user or the password. */
-export function serverOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname || 'localhost'}:${u.port || '5432'}`;
-  } catch {
-    return 'the server in DATABASE_URL';
-  }
-}
-
-/** One line saying why, without the password even if a library put it in the message. */
-function oneLine(error: unknown, url: string): string {
-  const text =
-    error instanceof Error ? error.message || String((error as { code?: string }).code) : String(error);
-  let password = '';
-  try {
-    password = decodeURIComponent(new URL(url).password);
-  } catch {}
-  const line = text.replace(/\s+/g, ' ').trim();
-  return password === '' ? line : line.split(password).join('***');
-}
-
-interface Counted {
-  readonly n: number;
-}
-
 /**
  * The {@link Store} on PostgreSQL, for operators who outgrow one machine: any number of Briefcast
  * processes may share one database. The schema is in `migrations/` (applied at open).
@@ -102,8 +80,8 @@ interface Counted {
  *   counts included.
  * - **A lost connection** is retried with backoff ({@link RetryPolicy}), each query on its own, so
  *   the bot keeps answering what it can. A write retried after a connection died during its commit
- *   may find the work already done: an outcome then reports its claim lost, an item may be added
- *   twice.
+ *   may find the work already done: an outcome then reports its claim lost, a page of claims is
+ *   left to lapse (and is claimed again after its lease), an item may be added twice.
  */
 export class PostgresStore implements Store {
   readonly wire: WireStore;
@@ -111,6 +89,8 @@ export class PostgresStore implements Store {
   readonly #log: Logger;
   readonly #retry: RetryPolicy;
   readonly #outcomes: OutcomeBatcher;
+  readonly #items: PostgresItems;
+  readonly #desk: PostgresDesk;
   #closed = false;
 
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
@@ -118,6 +98,9 @@ export class PostgresStore implements Store {
     this.#log = options.logger;
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.wire = typeof options.wire === 'function' ? options.wire(pool) : options.wire;
+    const query: Query = (what, text, values) => this.#query(what, text, values);
+    this.#items = new PostgresItems(query);
+    this.#desk = new PostgresDesk(query);
     this.#outcomes = new OutcomeBatcher((batch) => this.#writeOutcomes(batch), {
       windowMs: options.outcomeBatch?.windowMs ?? OUTCOME_WINDOW_MS,
       maxBatch: options.outcomeBatch?.maxBatch ?? OUTCOME_BATCH_MAX,
@@ -136,6 +119,8 @@ export class PostgresStore implements Store {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
       application_name: 'briefcast',
+      // Dates come back as text (`claim_date::text`): ISO whatever the server's default DateStyle.
+      options: '-c DateStyle=ISO,YMD',
     });
     // An idle connection that dies (server restart, pg_terminate_backend) is dropped by the pool; the
     // next query opens another. Without a listener the error would end the process.
@@ -150,13 +135,18 @@ export class PostgresStore implements Store {
       await pool.end().catch(() => undefined);
       throw new StoreError(`PostgreSQL at ${server} cannot be reached: ${oneLine(e, url)}`);
     }
+    const onError = (e: Error) =>
+      options.logger.warn({ err: { message: e.message } }, 'database connection lost');
+    client.on('error', onError);
     try {
       await migrate(client, options.logger);
     } catch (e) {
+      client.off('error', onError);
       client.release(true);
       await pool.end().catch(() => undefined);
       throw new StoreError(`PostgreSQL at ${server}: the schema could not be applied: ${oneLine(e, url)}`);
     }
+    client.off('error', onError);
     client.release();
     options.logger.info(
       { server, poolSize: options.poolSize ?? DEFAULT_POOL_SIZE },
@@ -185,6 +175,11 @@ export class PostgresStore implements Store {
     return withRetry(
       async () => {
         const client = await this.#pool.connect();
+        // A checked-out connection that dies between two statements emits 'error' with no query to
+        // reject; unheard, that would end the process. The next statement then fails and is retried.
+        const onError = (e: Error) =>
+          this.#log.warn({ err: { message: e.message } }, 'database connection lost');
+        client.on('error', onError);
         let broken = false;
         try {
           await client.query('BEGIN');
@@ -196,6 +191,7 @@ export class PostgresStore implements Store {
           if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
           throw e;
         } finally {
+          client.off('error', onError);
           client.release(broken);
         }
       },
@@ -205,74 +201,34 @@ export class PostgresStore implements Store {
     );
   }
 
-  // --- Items ------------------------------------------------------------------------------
+  // --- Items (PostgresItems) -------------------------------------------------------------
 
-  async addItem(fields: Omit<Item, 'id'>): Promise<Item> {
-    const { rows } = await this.#query<{ id: string }>(
-      'addItem',
-      'INSERT INTO items (topic, published_at, data) VALUES ($1, $2, $3) RETURNING id',
-      [fields.topic, fields.publishedAt, JSON.stringify(fields)],
-    );
-    return { ...fields, id: Number(rows[0]!.id) };
+  addItem(fields: Omit<Item, 'id'>): Promise<Item> {
+    return this.#items.addItem(fields);
   }
 
-  async replaceItem(item: Item): Promise<boolean> {
-    const { id, ...fields } = item;
-    const { rowCount } = await this.#query(
-      'replaceItem',
-      'UPDATE items SET topic = $2, published_at = $3, data = $4 WHERE id = $1',
-      [id, item.topic, item.publishedAt, JSON.stringify(fields)],
-    );
-    return (rowCount ?? 0) > 0;
+  replaceItem(item: Item): Promise<boolean> {
+    return this.#items.replaceItem(item);
   }
 
-  async deleteItem(id: number): Promise<Item | undefined> {
-    const { rows } = await this.#query<ItemRow>(
-      'deleteItem',
-      'DELETE FROM items WHERE id = $1 RETURNING id, data',
-      [id],
-    );
-    return rows[0] && itemOf(rows[0]);
+  deleteItem(id: number): Promise<Item | undefined> {
+    return this.#items.deleteItem(id);
   }
 
-  async getItem(id: number): Promise<Item | undefined> {
-    if (!Number.isSafeInteger(id)) return undefined;
-    const { rows } = await this.#query<ItemRow>('getItem', 'SELECT id, data FROM items WHERE id = $1', [id]);
-    return rows[0] && itemOf(rows[0]);
+  getItem(id: number): Promise<Item | undefined> {
+    return this.#items.getItem(id);
   }
 
-  async queryItems(query: ItemQuery): Promise<ItemPage> {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    const param = (value: unknown) => {
-      values.push(value);
-      return `$${values.length}`;
-    };
-    if (query.topics && query.topics.length > 0)
-      where.push(`topic = ANY(${param([...new Set(query.topics)])}::text[])`);
-    if (query.from !== undefined) where.push(`published_at >= ${param(query.from)}`);
-    if (query.after !== undefined) where.push(`published_at > ${param(query.after)}`);
-    if (query.upTo !== undefined) where.push(`published_at <= ${param(query.upTo)}`);
-    if (query.before !== undefined) where.push(`published_at < ${param(query.before)}`);
-    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const limit = query.limit === undefined ? '' : `LIMIT ${Math.max(0, Math.floor(query.limit))}`;
-    const [page, count] = await Promise.all([
-      this.#query<ItemRow>(
-        'queryItems',
-        `SELECT id, data FROM items ${filter} ORDER BY published_at DESC, id DESC ${limit}`,
-        values,
-      ),
-      this.#query<Counted>('queryItems', `SELECT count(*)::int AS n FROM items ${filter}`, values),
-    ]);
-    return { items: page.rows.map(itemOf), total: count.rows[0]?.n ?? 0 };
+  queryItems(query: ItemQuery): Promise<ItemPage> {
+    return this.#items.queryItems(query);
   }
 
-  async topicStats(): Promise<TopicStats> {
-    const { rows } = await this.#query<{ topic: string; n: number; latest: Date }>(
-      'topicStats',
-      'SELECT topic, count(*)::int AS n, max(published_at) AS latest FROM items GROUP BY topic',
-    );
-    return Object.fromEntries(rows.map((r) => [r.topic, { count: r.n, latest: r.latest.toISOString() }]));
+  searchItems(terms: readonly string[], limit: number): Promise<ItemPage> {
+    return this.#items.searchItems(terms, limit);
+  }
+
+  topicStats(): Promise<TopicStats> {
+    return this.#items.topicStats();
   }
 
   // --- Subscriptions ----------------------------------------------------------------------
@@ -499,7 +455,9 @@ export class PostgresStore implements Store {
     if (query.limit <= 0 || query.cutoffs.length === 0 || query.platforms.length === 0) return [];
     // One statement per page. The claim rule of the port is the WHERE clause; SKIP LOCKED passes over
     // rows another claimer has locked this instant, and a row changed since the scan began is
-    // checked again against the WHERE before it is taken, so no two claimers get one delivery.
+    // checked again against the WHERE before it is taken, so no two claimers get one delivery. Each
+    // zone is its own walk of the due index (LATERAL, in the index's order so the walk stops as soon
+    // as the page is full, rather than collecting every due row first).
     const { rows } = await this.#query<RecordRow & { due_date: string; language: string | null }>(
       'claimDue',
       `WITH cutoffs AS (
@@ -507,12 +465,17 @@ export class PostgresStore implements Store {
        ), due AS (
          SELECT d.key, c.date
          FROM cutoffs c
-         JOIN deliveries d ON d.timezone = c.timezone AND d.due_from <= c.date AND d.delivery_time <= c.cutoff_time
-         WHERE d.active AND d.platform = ANY($4::text[])
-           AND (d.retry_at IS NULL OR d.retry_at <= $5::timestamptz)
-           AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= $5::timestamptz)
+         CROSS JOIN LATERAL (
+           SELECT d.key FROM deliveries d
+           WHERE d.active AND d.timezone = c.timezone AND d.due_from <= c.date
+             AND d.delivery_time <= c.cutoff_time AND d.platform = ANY($4::text[])
+             AND (d.retry_at IS NULL OR d.retry_at <= $5::timestamptz)
+             AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= $5::timestamptz)
+           ORDER BY d.due_from, d.delivery_time
+           LIMIT $6
+           FOR UPDATE SKIP LOCKED
+         ) d
          LIMIT $6
-         FOR UPDATE OF d SKIP LOCKED
        )
        UPDATE deliveries d SET claim_owner = $7, claim_date = due.date, claim_expires_at = $8::timestamptz
        FROM due
@@ -588,6 +551,7 @@ export class PostgresStore implements Store {
       this.#log,
       'finishDelivery',
     );
+    this.#log.debug({ outcomes: batch.length, recorded: recorded.length }, 'delivery outcomes written');
     return new Set(recorded.map((r) => r.key));
   }
 
@@ -634,88 +598,38 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.run);
   }
 
-  // --- The desk ---------------------------------------------------------------------------
+  // --- The desk (PostgresDesk) -----------------------------------------------------------
 
-  async addSignInToken(token: SignInToken): Promise<void> {
-    await this.#query(
-      'addSignInToken',
-      `INSERT INTO desk_tokens (hash, expires_at, used_at, token) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (hash) DO UPDATE SET expires_at = EXCLUDED.expires_at, used_at = EXCLUDED.used_at, token = EXCLUDED.token`,
-      [token.hash, token.expiresAt, token.usedAt ?? null, JSON.stringify(token)],
-    );
+  addSignInToken(token: SignInToken): Promise<void> {
+    return this.#desk.addSignInToken(token);
   }
 
-  async findSignInToken(hash: string): Promise<SignInToken | undefined> {
-    const { rows } = await this.#query<{ token: SignInToken }>(
-      'findSignInToken',
-      'SELECT token FROM desk_tokens WHERE hash = $1',
-      [hash],
-    );
-    return rows[0]?.token;
+  findSignInToken(hash: string): Promise<SignInToken | undefined> {
+    return this.#desk.findSignInToken(hash);
   }
 
-  async useSignInToken(hash: string, now: string): Promise<TokenUse> {
-    // The compare-and-set: of two uses at once, one updates the row, the other then finds it used.
-    const { rows } = await this.#query<{ token: SignInToken }>(
-      'useSignInToken',
-      `UPDATE desk_tokens SET used_at = $2, token = token || jsonb_build_object('usedAt', $2::text)
-       WHERE hash = $1 AND used_at IS NULL AND expires_at > $3::timestamptz RETURNING token`,
-      [hash, now, now],
-    );
-    if (rows[0]) return { kind: 'ok', user: rows[0].token.user };
-    const token = await this.findSignInToken(hash);
-    if (!token) return { kind: 'unknown' };
-    return token.usedAt !== undefined ? { kind: 'used' } : { kind: 'expired' };
+  useSignInToken(hash: string, now: string): Promise<TokenUse> {
+    return this.#desk.useSignInToken(hash, now);
   }
 
-  async addSession(session: DeskSession): Promise<void> {
-    await this.#query(
-      'addSession',
-      `INSERT INTO desk_sessions (hash, expires_at, session) VALUES ($1, $2, $3)
-       ON CONFLICT (hash) DO UPDATE SET expires_at = EXCLUDED.expires_at, session = EXCLUDED.session`,
-      [session.hash, session.expiresAt, JSON.stringify(session)],
-    );
+  addSession(session: DeskSession): Promise<void> {
+    return this.#desk.addSession(session);
   }
 
-  async getSession(hash: string): Promise<DeskSession | undefined> {
-    const { rows } = await this.#query<{ session: DeskSession }>(
-      'getSession',
-      'SELECT session FROM desk_sessions WHERE hash = $1',
-      [hash],
-    );
-    return rows[0]?.session;
+  getSession(hash: string): Promise<DeskSession | undefined> {
+    return this.#desk.getSession(hash);
   }
 
-  async deleteSession(hash: string): Promise<boolean> {
-    const { rowCount } = await this.#query('deleteSession', 'DELETE FROM desk_sessions WHERE hash = $1', [
-      hash,
-    ]);
-    return (rowCount ?? 0) > 0;
+  deleteSession(hash: string): Promise<boolean> {
+    return this.#desk.deleteSession(hash);
   }
 
-  async purgeDesk(now: string): Promise<number> {
-    const { rows } = await this.#query<Counted>(
-      'purgeDesk',
-      `WITH t AS (DELETE FROM desk_tokens WHERE expires_at <= $1 RETURNING 1),
-            s AS (DELETE FROM desk_sessions WHERE expires_at <= $1 RETURNING 1)
-       SELECT ((SELECT count(*) FROM t) + (SELECT count(*) FROM s))::int AS n`,
-      [now],
-    );
-    return rows[0]?.n ?? 0;
+  purgeDesk(now: string): Promise<number> {
+    return this.#desk.purgeDesk(now);
   }
 
-  async deskSigningKey(proposed: string): Promise<string> {
-    await this.#query(
-      'deskSigningKey',
-      'INSERT INTO desk_signing_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING',
-      [proposed],
-    );
-    // A statement of its own, so it sees the key whoever won stored.
-    const { rows } = await this.#query<{ key: string }>(
-      'deskSigningKey',
-      'SELECT key FROM desk_signing_key WHERE id = 1',
-    );
-    return rows[0]?.key ?? proposed;
+  deskSigningKey(proposed: string): Promise<string> {
+    return this.#desk.deskSigningKey(proposed);
   }
 
   // --- Lifecycle --------------------------------------------------------------------------
@@ -734,15 +648,6 @@ export class PostgresStore implements Store {
     await this.wire.close();
     await this.#pool.end();
   }
-}
-
-interface ItemRow {
-  readonly id: string;
-  readonly data: Omit<Item, 'id'>;
-}
-
-function itemOf(row: ItemRow): Item {
-  return { ...row.data, id: Number(row.id) };
 }
 
 /** The preferences under `from` go to `to` unless it has its own; `from`'s are then gone. */
