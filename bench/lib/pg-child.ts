@@ -190,9 +190,8 @@ async function app(): Promise<void> {
   const clock: Clock = { now: () => new Date(at + (Date.now() - since)) };
   const config = loadConfig(process.env, []);
   const logger = createLogger(config.logLevel, secretsOf(config));
-  const url = process.env.DATABASE_URL ?? '';
-  const store = await openStore(url);
-  const running = await startApp({ config, logger, clock, store });
+  // The store the configuration names (DATABASE_URL: the PostgresStore), opened by the app.
+  const running = await startApp({ config, logger, clock });
   say('ready', { ms: performance.now() });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   let seenRunning = false;

@@ -3,7 +3,7 @@
  * own client, beside the server binaries), one stream per table, in the PostgresStore's tables
  * (`src/store/postgres/migrations/`, applied first by the store's own migrations). The rows are
  * made by the store's own row functions (`src/store/postgres/rows.ts`), so they are what the store
- * itself would write; only the items' row (id, topic, instant, the rest as jsonb) is spelled here.
+ * itself would write; only the items' row is spelled here (as `PostgresItems.addItem` writes it).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,6 +12,7 @@ import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { postgresBinDir } from '../../fakes/postgres.js';
 import type { Item } from '../../src/core/items.js';
+import { searchText } from '../../src/core/search.js';
 import type { SubscriptionRecord } from '../../src/core/subscription.js';
 import { silentLogger } from '../../src/log.js';
 import { migrate } from '../../src/store/postgres/migrate.js';
@@ -159,15 +160,19 @@ async function copySubscriptions(url: string, records: () => Iterable<Subscripti
   }
 }
 
-/** The items table's row of an item: its id, topic and instant as columns, the rest as jsonb. */
+/**
+ * The items table's row of an item, as `PostgresItems.addItem` writes it
+ * (`src/store/postgres/items.ts`): id, topic, instant and folded search text as columns, the rest
+ * as jsonb.
+ */
 function itemRow(item: Item): Record<string, unknown> {
   const { id, ...data } = item;
-  return { id, topic: item.topic, published_at: item.publishedAt, data };
+  return { id, topic: item.topic, published_at: item.publishedAt, search_text: searchText(item), data };
 }
 
 async function copyItems(url: string, items: Iterable<Item>): Promise<number> {
   const started = performance.now();
-  const stream = CopyStream.open(url, 'items', ['id', 'topic', 'published_at', 'data']);
+  const stream = CopyStream.open(url, 'items', ['id', 'topic', 'published_at', 'search_text', 'data']);
   for (const item of items) await stream.write(itemRow(item));
   await stream.end();
   return (performance.now() - started) / 1000;
