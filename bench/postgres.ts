@@ -13,11 +13,12 @@
  *   it) from process start to its `ready` line, and its peak RSS (`VmHWM`) a few seconds later;
  * - the due query plus claim: `claimDue` pages until none is left, `finishDelivery` for each,
  *   on 200,000 due subscriptions;
- * - `/brief` and `/topic` through the newsroom, 10,000 calls each;
+ * - `/brief` and `/topic` through the newsroom, 10,000 calls each (and 1,000 of `/brief` for a
+ *   whole past day);
  * - a full fan-out at L = 1,000 messages/s through the real app (engine, Telegram gate, the
  *   Telegram adapter's client) to the fake Bot API in its own process (L overall and 1/s per chat
- *   enforced, as in `bench/fanout-limited.ts`), on 60,000 due chats (about a minute at L): the
- *   rate, the longest event-loop stall, peak RSS;
+ *   enforced, as in `bench/fanout-limited.ts`), on 22,000 due chats (about 60,000 messages, a
+ *   minute at L): the rate, the longest event-loop stall, peak RSS;
  * - the kill drill: a 20,000-chat fan-out killed with `kill -9` a third of the way through; the
  *   seconds until delivery resumes in another process, and the chats that got no digest (lost) or
  *   more than one (duplicated) in the end.
@@ -28,7 +29,7 @@
  *     npm run bench -- postgres
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -62,7 +63,7 @@ const BENCH = 'postgres';
 const SCALE = Number(process.env.BENCH_PG_SCALE ?? 1);
 const SUBSCRIPTIONS = Math.round(PG_SUBSCRIPTIONS * SCALE);
 const ITEMS = Math.round(PG_ITEMS * SCALE);
-/** `BENCH_PG_STEPS=fanout,drill` runs only those measurements (start, claim, fanout, drill). */
+/** `BENCH_PG_STEPS=fanout,drill` runs only those measurements (start, claim, fanout, drill, explain). */
 const STEPS = process.env.BENCH_PG_STEPS?.split(',');
 const step = (name: string) => STEPS === undefined || STEPS.includes(name);
 const CHILD = fileURLToPath(new URL('./lib/pg-child.ts', import.meta.url));
@@ -159,10 +160,22 @@ async function drop(admin: pg.Client, name: string): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-/** `npm run build`: whether `dist/src/main.js` was made. */
+/**
+ * `npm run build`: whether `dist/src/main.js` was made. `tsc` copies no SQL: when the build lacks
+ * the store's migration files, they are copied beside the built migration runner (and a note
+ * says so), or the built bot could not open the database at all.
+ */
 function build(): boolean {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  const migrations = path.join(ROOT, 'src', 'store', 'postgres', 'migrations');
+  const built = path.join(ROOT, 'dist', 'src', 'store', 'postgres', 'migrations');
+  if (result.status === 0 && existsSync(migrations) && !existsSync(built)) {
+    cpSync(migrations, built, { recursive: true });
+    note(
+      'npm run build leaves out src/store/postgres/migrations/*.sql; copied into dist/ for the built start',
+    );
+  }
   return result.status === 0 && existsSync(BUILT_MAIN);
 }
 
@@ -397,6 +410,8 @@ async function measureClaimAndQueries(server: PostgresServer, admin: pg.Client, 
       'ms',
       atMost(q.briefP99Ms, QUERY_TARGET_MS, `≤ 10 ms over ${SCALE_QUERY_CALLS}`),
     );
+    emit('brief.past_day.p50', q.pastDayP50Ms, 'ms');
+    emit('brief.past_day.p99', q.pastDayP99Ms, 'ms');
     emit('topic.p50', q.topicP50Ms, 'ms');
     emit(
       'topic.p99',
@@ -554,10 +569,57 @@ async function killDrill(server: PostgresServer, admin: pg.Client): Promise<void
   }
 }
 
+/** The server's log, where `auto_explain` writes the plans of the explain step. */
+const LOG_DIR = path.join(DATA_DIR, 'pglog');
+const LOG_FILE = 'postgresql.log';
+/** The queries whose plans the explain step prints (a plan's first line names its statement). */
+const EXPLAINED: readonly (readonly [string, RegExp])[] = [
+  ['claimDue (second page)', /WITH cutoffs AS/],
+  ['finishDelivery (one batch)', /UPDATE deliveries d SET\s+last_digest_date/],
+  ['items (/brief, /topic)', /FROM items/],
+];
+
+/**
+ * The plans behind the figures: on a fresh copy, with `auto_explain` (every statement's plan with
+ * its actual rows, times and buffers, in the server's log), two claim pages with their outcomes,
+ * one `/brief` and one `/topic`; prints each plan as note lines.
+ */
+async function explainPlans(server: PostgresServer, admin: pg.Client): Promise<void> {
+  await copyOf(server, admin, 'bench_explain');
+  for (const [name, value] of [
+    ['session_preload_libraries', 'auto_explain'],
+    ['auto_explain.log_min_duration', '0'],
+    ['auto_explain.log_analyze', 'on'],
+    ['auto_explain.log_buffers', 'on'],
+  ])
+    await admin.query(`ALTER DATABASE bench_explain SET ${name} = '${value}'`);
+  const logFile = path.join(LOG_DIR, LOG_FILE);
+  const before = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
+  await childResult<unknown>('explain', server.urlFor('bench_explain'));
+  const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(before) : '';
+  // Entries start with a timestamped line; a plan is one entry of many lines.
+  const entries = log.split(/\n(?=\d{4}-\d\d-\d\d )/).filter((e) => e.includes('duration:'));
+  for (const [title, pattern] of EXPLAINED) {
+    const matching = entries.filter((e) => pattern.test(e));
+    const entry = title.startsWith('claimDue') ? matching[1] : matching.at(-1);
+    note(`plan of ${title}:`);
+    for (const line of (entry ?? '(not logged)').split('\n')) if (line.trim() !== '') note(`  ${line}`);
+  }
+  await drop(admin, 'bench_explain');
+}
+
 async function main(): Promise<void> {
   note(machineLine());
   note(`${SUBSCRIPTIONS} subscriptions, ${ITEMS} items; load average ${load()} at the start`);
-  const server = await startPostgres({ fast: false, settings: SERVER_SETTINGS });
+  const server = await startPostgres({
+    fast: false,
+    settings: {
+      ...SERVER_SETTINGS,
+      logging_collector: 'on',
+      log_directory: LOG_DIR,
+      log_filename: LOG_FILE,
+    },
+  });
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
   try {
@@ -591,6 +653,7 @@ async function main(): Promise<void> {
     if (step('claim')) await measureClaimAndQueries(server, admin, due.claim);
     if (step('fanout')) await measureFanout(server, admin);
     if (step('drill')) await killDrill(server, admin);
+    if (step('explain')) await explainPlans(server, admin);
     note(`load average ${load()} at the end`);
   } finally {
     await admin.end();

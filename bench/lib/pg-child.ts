@@ -5,8 +5,8 @@
  * - `claim <DATABASE_URL>` — the due query and the claim through the PostgresStore: `claimDue`
  *   pages (the engine's page size) until none is left, each claim finished with `finishDelivery`,
  *   as many under way as the Telegram lane at L = 1,000 has; prints one `{"claim": …}` line.
- * - `queries <DATABASE_URL>` — `/brief` and `/topic` through the newsroom on the PostgresStore;
- *   prints one `{"queries": …}` line.
+ * - `queries <DATABASE_URL>` — `/brief` (today's, as `bench/scale.ts` asks, and whole past days)
+ *   and `/topic` through the newsroom on the PostgresStore; prints one `{"queries": …}` line.
  * - `app` — the bot itself (`startApp`, as `src/main.ts` starts it, configured from the
  *   environment) on a clock that starts at `BENCH_CLOCK_AT` and runs; prints a JSON line on each
  *   event (`ready`, `leading` the first time a delivery run is under way, `run` when one ends with
@@ -50,14 +50,19 @@ export interface QueriesResult {
   readonly calls: number;
   readonly briefP50Ms: number;
   readonly briefP99Ms: number;
+  /** `/brief <date>` of whole past days. */
+  readonly pastDayP50Ms: number;
+  readonly pastDayP99Ms: number;
   readonly topicP50Ms: number;
   readonly topicP99Ms: number;
   readonly openMs: number;
   readonly peakRssMb: number;
 }
 
-/** `/brief` asks for one of this many days back from today, in turn: not only the cached newest. */
+/** `/brief <date>` asks for one of this many past days, in turn. */
 const BRIEF_DAYS = 365;
+/** Calls of `/brief <date>` measured (each reads a whole day). */
+export const PAST_DAY_CALLS = 1000;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
@@ -154,8 +159,11 @@ async function queries(url: string): Promise<QueriesResult> {
   );
   const now = clock.now();
   const today = localDate(now, SCALE_TIMEZONE);
-  const brief = await timeCalls(SCALE_QUERY_CALLS, (n) =>
-    newsroom.brief(n % BRIEF_DAYS === 0 ? undefined : shiftDate(today, -(n % BRIEF_DAYS)), now, ENGLISH),
+  // As bench/scale.ts asks: today's briefing (at 06:00 in Shanghai, six hours of items).
+  const brief = await timeCalls(SCALE_QUERY_CALLS, () => newsroom.brief(undefined, now, ENGLISH));
+  // A whole past day (about 270 items of 1.5 kB), a different one each call.
+  const pastDay = await timeCalls(PAST_DAY_CALLS, (n) =>
+    newsroom.brief(shiftDate(today, -1 - (n % BRIEF_DAYS)), now, ENGLISH),
   );
   const list = topics.topics;
   const topic = await timeCalls(SCALE_QUERY_CALLS, (n) =>
@@ -166,11 +174,54 @@ async function queries(url: string): Promise<QueriesResult> {
     calls: SCALE_QUERY_CALLS,
     briefP50Ms: percentile(brief, 50),
     briefP99Ms: percentile(brief, 99),
+    pastDayP50Ms: percentile(pastDay, 50),
+    pastDayP99Ms: percentile(pastDay, 99),
     topicP50Ms: percentile(topic, 50),
     topicP99Ms: percentile(topic, 99),
     openMs,
     peakRssMb: peakRssMb(),
   };
+}
+
+/**
+ * The statements behind the figures, for `auto_explain` (set on the database by the parent): two
+ * claim pages at {@link CLAIM_AT}, each finished; one `/brief` of a past day, one `/topic`.
+ */
+async function explain(url: string): Promise<boolean> {
+  const store = await openStore(url);
+  const owner = 'bench-explain';
+  const at = CLAIM_AT.toISOString();
+  const cutoffs = (await store.activeTimezones()).map((timezone) => ({
+    timezone,
+    ...dueCutoff(CLAIM_AT, timezone),
+  }));
+  for (let page = 0; page < 2; page++) {
+    const claimed = await store.claimDue({
+      cutoffs,
+      platforms: ['telegram'],
+      owner,
+      expiresAt: new Date(CLAIM_AT.getTime() + 10 * 60_000).toISOString(),
+      now: at,
+      limit: MAX_PAGE,
+    });
+    await Promise.all(
+      claimed.map((c) =>
+        store.finishDelivery(c.settings.key, owner, { kind: 'sent', date: c.date, upTo: at, at }),
+      ),
+    );
+  }
+  const topics = await loadTopics();
+  const clock: Clock = { now: () => new Date(CLAIM_AT) };
+  const newsroom = new Newsroom(
+    store,
+    topics,
+    { timezone: SCALE_TIMEZONE, defaultDeliveryTime: '08:00' },
+    clock,
+  );
+  await newsroom.brief(shiftDate(localDate(CLAIM_AT, SCALE_TIMEZONE), -30), CLAIM_AT, ENGLISH);
+  await newsroom.latestOnTopic(topics.topics[0]!, 5, CLAIM_AT, ENGLISH);
+  await store.close();
+  return true;
 }
 
 /** One line of the `app` mode's report. */
@@ -227,11 +278,13 @@ if (mode === 'claim' && url) {
   process.stdout.write(`${JSON.stringify({ claim: await claim(url) })}\n`);
 } else if (mode === 'queries' && url) {
   process.stdout.write(`${JSON.stringify({ queries: await queries(url) })}\n`);
+} else if (mode === 'explain' && url) {
+  process.stdout.write(`${JSON.stringify({ explain: await explain(url) })}\n`);
 } else if (mode === 'app') {
   await app();
 } else {
   process.stderr.write(
-    'usage: pg-child.ts claim <url> | queries <url> | app (configured by the environment)\n',
+    'usage: pg-child.ts claim <url> | queries <url> | explain <url> | app (configured by the environment)\n',
   );
   process.exitCode = 2;
 }

@@ -10,14 +10,15 @@
  *
  * | group      | share | delivery time, as the local `HH:MM` of an instant in | due at          |
  * |------------|-------|------------------------------------------------------|-----------------|
- * | `drill`    |  2 %  | (NOW − 90 min, NOW − 70 min]                         | {@link DRILL_AT} and later |
- * | `fanout`   |  4 %  | (NOW − 40 min, NOW − 20 min]                         | {@link FANOUT_AT} and later |
- * | `claim`    | 14 %  | (NOW − 15 min, NOW]                                  | {@link CLAIM_AT} (= NOW) |
+ * | `drill`    | 2 %   | (NOW − 90 min, NOW − 70 min]                         | {@link DRILL_AT} and later |
+ * | `fanout`   | 0.2 % | (NOW − 40 min, NOW − 20 min]                         | {@link FANOUT_AT} and later |
+ * | `claim`    | 17.8 % | (NOW − 15 min, NOW]                                 | {@link CLAIM_AT} (= NOW) |
  * | `later`    | 40 %  | (NOW, NOW + 10 h]                                    | never in the bench |
  * | `done`     | 40 %  | (NOW − 5 h, NOW − 60 min], today's digest already had | never in the bench |
  *
- * The due groups are cumulative: at {@link FANOUT_AT} the drill's and the fan-out's chats are due
- * (60,000), at {@link CLAIM_AT} all three (200,000). Each measurement runs on its own copy of the
+ * The due groups are cumulative: at {@link DRILL_AT} 20,000 chats are due, at {@link FANOUT_AT}
+ * the drill's and the fan-out's (22,000: a digest of this data set is about 2.7 Telegram messages,
+ * so about a minute at L = 1,000), at {@link CLAIM_AT} all three (200,000). Each measurement runs on its own copy of the
  * seeded database, so what one delivers does not change another's due set. The gaps between the
  * windows (30 min after the drill's instant, 5 min after the fan-out's) keep the minute ticks of
  * a run on a running clock from finding the next group due. No due window crosses a local midnight
@@ -49,8 +50,8 @@ export function groupOf(n: number): PgGroup {
   const r = n % 5;
   if (r === 1 || r === 2) return 'later';
   if (r === 3 || r === 4) return 'done';
-  const d = Math.floor(n / 5) % 10;
-  return d === 0 ? 'drill' : d <= 2 ? 'fanout' : 'claim';
+  const d = Math.floor(n / 5) % 100;
+  return d < 10 ? 'drill' : d === 10 ? 'fanout' : 'claim';
 }
 
 /** How many of the first `count` subscriptions are due at each measurement's instant. */
