@@ -29,7 +29,7 @@
  *     npm run bench -- postgres
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -569,8 +569,12 @@ async function killDrill(server: PostgresServer, admin: pg.Client): Promise<void
   }
 }
 
-/** The server's log, where `auto_explain` writes the plans of the explain step. */
-const LOG_DIR = path.join(DATA_DIR, 'pglog');
+/**
+ * The server's log, where `auto_explain` writes the plans of the explain step: a folder the server
+ * may write to (as root, the server runs as the `postgres` user).
+ */
+const LOG_DIR = mkdtempSync(path.join(tmpdir(), 'briefcast-pg-bench-log-'));
+chmodSync(LOG_DIR, 0o777);
 const LOG_FILE = 'postgresql.log';
 /** The queries whose plans the explain step prints (a plan's first line names its statement). */
 const EXPLAINED: readonly (readonly [string, RegExp])[] = [
@@ -659,6 +663,7 @@ async function main(): Promise<void> {
     await admin.end();
     await server.stop();
     rmSync(DATA_DIR, { recursive: true, force: true });
+    rmSync(LOG_DIR, { recursive: true, force: true });
   }
 }
 
