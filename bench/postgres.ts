@@ -580,7 +580,9 @@ const LOG_FILE = 'postgresql.log';
 const EXPLAINED: readonly (readonly [string, RegExp])[] = [
   ['claimDue (second page)', /WITH cutoffs AS/],
   ['finishDelivery (one batch)', /UPDATE deliveries d SET\s+last_digest_date/],
-  ['items (/brief, /topic)', /FROM items/],
+  ['/brief of a past day', /FROM items WHERE published_at >= /],
+  ['/topic', /SELECT id, data FROM items WHERE topic = /],
+  ['/topic count', /count\(\*\)::int AS n FROM items WHERE topic = /],
 ];
 
 /**
