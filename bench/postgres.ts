@@ -234,9 +234,9 @@ async function startToReady(
   return { readyMs, ...(rssMb !== undefined && { rssMb }) };
 }
 
-/** Runs `pg-child.ts <mode> <url>` and returns the value of the JSON line it prints under `mode`. */
-async function childResult<T>(mode: string, url: string): Promise<T | undefined> {
-  const child = spawn(process.execPath, [...startFlags(), CHILD, mode, url], {
+/** Runs `pg-child.ts <mode> <url> [args…]` and returns the value of the JSON line it prints under `mode`. */
+async function childResult<T>(mode: string, url: string, ...args: string[]): Promise<T | undefined> {
+  const child = spawn(process.execPath, [...startFlags(), CHILD, mode, url, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -425,8 +425,11 @@ async function measureClaimAndQueries(server: PostgresServer, admin: pg.Client, 
 }
 
 async function measureFanout(server: PostgresServer, admin: pg.Client): Promise<void> {
-  const ids = groupChatIds('due-fanout', SUBSCRIPTIONS);
+  const ids = groupChatIds('fanout', SUBSCRIPTIONS);
   const url = await copyOf(server, admin, 'bench_fanout');
+  // The drill's chats are due at the fan-out's instant too: delivered first, through the store.
+  const before = await childResult<ClaimResult>('claim', url, DRILL_AT.toISOString());
+  note(`fan-out: ${before?.finished ?? 0} earlier chats (the drill's) marked delivered first`);
   const { fake, address } = await startFake(ids, false);
   note(`fan-out: ${ids.length} due chats at L = ${SCALE_RATE}/s; load ${load()}`);
   const app = new AppChild('fanout', appEnv(url, address, FANOUT_AT, Date.now()));
@@ -580,7 +583,7 @@ const LOG_FILE = 'postgresql.log';
 const EXPLAINED: readonly (readonly [string, RegExp])[] = [
   ['claimDue (second page)', /WITH cutoffs AS/],
   ['finishDelivery (one batch)', /UPDATE deliveries d SET\s+last_digest_date/],
-  ['/brief of a past day', /FROM items WHERE published_at >= /],
+  ['/brief of a past day', /SELECT id, data FROM items WHERE published_at >= /],
   ['/topic', /SELECT id, data FROM items WHERE topic = /],
   ['/topic count', /count\(\*\)::int AS n FROM items WHERE topic = /],
 ];

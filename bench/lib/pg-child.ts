@@ -2,7 +2,8 @@
  * The measuring side of `bench/postgres.ts`, run in a fresh process (with `npm start`'s node
  * options) against a database already seeded:
  *
- * - `claim <DATABASE_URL>` — the due query and the claim through the PostgresStore: `claimDue`
+ * - `claim <DATABASE_URL> [instant]` — the due query and the claim through the PostgresStore (at
+ *   {@link CLAIM_AT}, or the ISO instant given): `claimDue`
  *   pages (the engine's page size) until none is left, each claim finished with `finishDelivery`,
  *   as many under way as the Telegram lane at L = 1,000 has; prints one `{"claim": …}` line.
  * - `queries <DATABASE_URL>` — `/brief` (today's, as `bench/scale.ts` asks, and whole past days)
@@ -74,10 +75,10 @@ async function openStore(url: string): Promise<PostgresStore> {
   return PostgresStore.open(url, { logger: createLogger('warn'), wire: new MemoryWireStore() });
 }
 
-async function claim(url: string): Promise<ClaimResult> {
+async function claim(url: string, when: Date): Promise<ClaimResult> {
   const store = await openStore(url);
   const owner = 'bench-claim';
-  const at = CLAIM_AT.toISOString();
+  const at = when.toISOString();
   const concurrency = deliveryConcurrency('telegram', { telegram: { maxPerSecond: SCALE_RATE } });
   const pageTimes: number[] = [];
   const finishTimes: number[] = [];
@@ -87,7 +88,7 @@ async function claim(url: string): Promise<ClaimResult> {
   // The engine's cutoffs: one per active zone, computed once for the run.
   const cutoffs = (await store.activeTimezones()).map((timezone) => ({
     timezone,
-    ...dueCutoff(CLAIM_AT, timezone),
+    ...dueCutoff(when, timezone),
   }));
   await runPaged(
     async () => {
@@ -96,7 +97,7 @@ async function claim(url: string): Promise<ClaimResult> {
         cutoffs,
         platforms: ['telegram'],
         owner,
-        expiresAt: new Date(CLAIM_AT.getTime() + 10 * 60_000).toISOString(),
+        expiresAt: new Date(when.getTime() + 10 * 60_000).toISOString(),
         now: at,
         limit: MAX_PAGE,
       });
@@ -273,9 +274,10 @@ async function app(): Promise<void> {
   say('stopped', { peakRssMb: peakRssMb() });
 }
 
-const [mode, url] = process.argv.slice(2);
+const [mode, url, instant] = process.argv.slice(2);
 if (mode === 'claim' && url) {
-  process.stdout.write(`${JSON.stringify({ claim: await claim(url) })}\n`);
+  const when = instant === undefined ? CLAIM_AT : new Date(instant);
+  process.stdout.write(`${JSON.stringify({ claim: await claim(url, when) })}\n`);
 } else if (mode === 'queries' && url) {
   process.stdout.write(`${JSON.stringify({ queries: await queries(url) })}\n`);
 } else if (mode === 'explain' && url) {
