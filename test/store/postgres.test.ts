@@ -396,6 +396,39 @@ describe('PostgresStore search', () => {
   });
 });
 
+describe('PostgresStore item import', () => {
+  const author = { platform: 'console' as const, id: 'e', name: 'Editor' };
+  const fields = (publishedAt: string, headline = publishedAt) => ({
+    topic: 'mining',
+    headline,
+    body: 'b',
+    author,
+    publishedAt,
+    updatedAt: publishedAt,
+  });
+
+  it('keeps imported ids; later ids go above the largest and never reuse one handed out', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    for (const day of ['01', '02', '03']) await store.addItem(fields(`2026-01-${day}T00:00:00.000Z`));
+    await store.deleteItem(3);
+    await store.importItems([{ ...fields('2026-01-02T00:00:00.000Z', '二号'), id: 2 }]);
+    expect((await store.addItem(fields('2026-01-04T00:00:00.000Z'))).id).toBe(4);
+    await store.importItems([{ ...fields('2025-12-31T00:00:00.000Z', '四十'), id: 40 }]);
+    expect((await store.addItem(fields('2026-01-05T00:00:00.000Z'))).id).toBe(41);
+    expect((await store.getItem(2))?.headline).toBe('二号');
+    expect((await searchItems(store, '四十')).items.map((i) => i.id)).toEqual([40]);
+  });
+
+  it('starts after the imported ids in an empty store', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    await store.importItems([]);
+    await store.importItems([{ ...fields('2026-01-02T00:00:00.000Z'), id: 7 }]);
+    expect((await store.addItem(fields('2026-01-03T00:00:00.000Z'))).id).toBe(8);
+  });
+});
+
 describe('PostgresStore on a lost connection', () => {
   it('retries with backoff while the database is unreachable and answers once it is back', async () => {
     const db = await database();
