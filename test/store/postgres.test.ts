@@ -457,6 +457,29 @@ describe('PostgresStore on a lost connection', () => {
     expect((await store.getSubscription('telegram:1'))?.delivery.sent).toBe(1);
   });
 
+  it('retries a whole transaction (a chat move) across a cut connection', async () => {
+    const db = await database();
+    const proxy = await startTcpProxy(Number(new URL(db.url).port));
+    proxies.push(proxy);
+    const url = new URL(db.url);
+    url.port = String(proxy.port);
+    const { logger, lines } = recordingLogger();
+    const store = await open(url.toString(), { logger, retry: QUICK_RETRY });
+    await store.saveSubscription(sampleSub('telegram:-5'));
+    await store.saveChatPrefs('telegram:-5', { language: 'zh-CN' });
+    proxy.cut();
+    const moved = store.moveChat(
+      { platform: 'telegram', id: '-5' },
+      { platform: 'telegram', id: '-1005' },
+      NOW,
+    );
+    await lineMatching(lines, (l) => l.msg === 'database connection lost; retrying' && l.what === 'moveChat');
+    proxy.restore();
+    expect(await moved).toEqual([{ from: 'telegram:-5', to: 'telegram:-1005', kind: 'moved' }]);
+    expect(await store.getChatPrefs('telegram:-1005')).toEqual({ language: 'zh-CN' });
+    expect(await store.getSubscription('telegram:-5')).toBeUndefined();
+  });
+
   it('gives up after the bounded waits, with the connection error', async () => {
     const db = await database();
     const proxy = await startTcpProxy(Number(new URL(db.url).port));
