@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sendRateChart } from '../../../src/adapters/desk/chart.js';
 import { SEND_RATE_BUCKETS, SendRateCounter } from '../../../src/delivery/run-record.js';
+import { ENGLISH } from '../../../src/i18n/translator.js';
 
 describe('the send-rate chart', () => {
   it('draws one bar per second with a description a screen reader reads, and no inline style', () => {
-    const svg = sendRateChart({ bucketSeconds: 1, counts: [30, 30, 12, 0, 5] }, 'Run <1>').value;
+    const svg = sendRateChart({ bucketSeconds: 1, counts: [30, 30, 12, 0, 5] }, 'Run <1>', ENGLISH).value;
     expect(svg.match(/<rect class="bar"/g)).toHaveLength(4);
     expect(svg).toContain('<title id="chart-title">Run &lt;1&gt;</title>');
     expect(svg).toContain('77 sent over 5 s; peak 30 per second at 0 s');
@@ -12,7 +13,7 @@ describe('the send-rate chart', () => {
   });
 
   it('says so when nothing was sent', () => {
-    expect(sendRateChart({ bucketSeconds: 1, counts: [] }, 'Run').value).toContain(
+    expect(sendRateChart({ bucketSeconds: 1, counts: [] }, 'Run', ENGLISH).value).toContain(
       'Nothing was sent in this run.',
     );
   });
