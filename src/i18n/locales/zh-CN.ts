@@ -260,7 +260,7 @@ export const messages = {
       nav: '编辑台',
       signOut: '退出登录',
       language: '语言',
-      switchTo: '用{{name}}显示编辑台',
+      switchTo: '用 {{name}} 显示编辑台',
     },
     sections: { briefing: '简报', write: '撰写', search: '搜索', deliveries: '推送' },
     notices: {

@@ -31,8 +31,7 @@ if (form instanceof HTMLFormElement && preview) {
         counter.classList.toggle('over', count.length > count.limit);
       }
     } catch {
-      if (mine === sequence)
-        preview.setAttribute('data-stale', preview.dataset.staleText || '');
+      if (mine === sequence) preview.setAttribute('data-stale', preview.dataset.staleText || '');
     }
   };
   form.addEventListener('input', () => {
