@@ -79,6 +79,8 @@ export const DEFAULT_LIMITER: FailureLimiterOptions = {
 const RUNS_SHOWN = 10;
 const ITEM_ID = /^[1-9]\d{0,8}$/;
 const FIELDS: readonly DraftField[] = ['topic', 'headline', 'body', 'sourceName', 'sourceUrl'];
+/** The query parameters a save leaves for the briefing page's notice (`?published=12`). */
+const NOTICE_PARAMS = ['published', 'saved', 'deleted'] as const;
 /** Where the language switch may send the browser back to: a path of the desk, never another site. */
 const RETURN_PATH = /^\/(?![/\\])[^\s\\]{0,1999}$/;
 
@@ -150,6 +152,8 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
   const here = (c: Context<Env>) => {
     if (c.req.method === 'GET') {
       const url = new URL(c.req.url);
+      // "Published #12." said once is enough: the page comes back without its notice.
+      for (const notice of NOTICE_PARAMS) url.searchParams.delete(notice);
       return url.pathname + url.search;
     }
     if (c.req.path === '/items') return '/write';
@@ -393,7 +397,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
           : undefined;
     if (parsed && !parsed.ok)
       notices.push({ text: tr.t('desk.notices.showingToday', { problem: parsed.error }), tone: 'error' });
-    for (const param of ['published', 'saved', 'deleted'] as const) {
+    for (const param of NOTICE_PARAMS) {
       const id = c.req.query(param);
       if (id !== undefined && ITEM_ID.test(id))
         notices.push({ text: tr.t(`desk.notices.${param}`, { id }), tone: 'ok' });

@@ -265,6 +265,8 @@ describe('the language switch', () => {
   it('stores the choice in an HttpOnly, SameSite=Lax cookie and goes back to the page', async () => {
     desk = await startDesk();
     const cookie = await desk.signIn(EDITOR, 'zh-CN');
+    const saved = await (await desk.request('/?date=2022-01-11&saved=1', { cookie })).text();
+    expect(saved).toContain('<input type="hidden" name="return" value="/?date=2022-01-11">');
     const home = await (await desk.request('/search?q=nft', { cookie })).text();
     // Each other language is one button, named in its own language.
     expect(home).toContain('<form class="language" method="post" action="/language">');
