@@ -17,6 +17,7 @@ import { quoted } from '../../core/user-text.js';
 import { LANGUAGE_PACKS } from '../../i18n/languages.js';
 import { isLanguage, type Translator, translatorFor } from '../../i18n/translator.js';
 import type { Logger } from '../../log.js';
+import type { Wire } from '../../wire/wire.js';
 import { type Asset, loadAssets } from './assets.js';
 import { type DeskAuth, SESSION_MS } from './auth.js';
 import type { SafeHtml } from './html.js';
@@ -49,6 +50,7 @@ import {
 } from './pages/sign-in.js';
 import { drawBoth, previewDraft } from './preview.js';
 import { FailureLimiter, type FailureLimiterOptions } from './rate-limit.js';
+import { wireRoutes } from './wire-routes.js';
 
 /**
  * The Content-Security-Policy of every response: scripts, styles and everything else only from the
@@ -97,9 +99,12 @@ export interface DeskServerOptions {
   readonly host?: string;
   /** @defaultValue {@link DEFAULT_LIMITER} */
   readonly limiter?: FailureLimiterOptions;
+  /** The news wire, for the Wire section; without it that page says the wire is not running. */
+  readonly wire?: Wire;
 }
 
-type Env = { Variables: { session: DeskSession; sessionId: string; tr: Translator } };
+/** What a request carries once its session is checked, and the language of its page. */
+export type Env = { Variables: { session: DeskSession; sessionId: string; tr: Translator } };
 
 /** A running desk. */
 export interface DeskServer {
@@ -560,6 +565,8 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
       ),
     );
   });
+
+  wireRoutes(app, { newsroom, translator: (c) => c.get('tr'), ...(options.wire && { wire: options.wire }) });
 
   app.notFound(notFound);
   // The route pattern is logged, never the path: a sign-in path holds a token.

@@ -107,6 +107,11 @@ describe('the desk in Chinese', () => {
         ['摘要预览：Miners', '按该聊天的语言（English）绘制。', '下次摘要：'],
       ],
       ['/deliveries/digest?key=telegram%3A404', 404, ['没有这个订阅']],
+      [
+        '/wire',
+        200,
+        ['<a href="/wire" aria-current="page">来稿</a>', '<input type="hidden" name="return" value="/wire">'],
+      ],
       ['/items/99999', 404, ['没有条目 #99999']],
       ['/nowhere', 404, ['找不到页面', '编辑台没有这个页面。']],
     ];

@@ -9,6 +9,7 @@ export const SECTIONS = [
   { id: 'write', href: '/write' },
   { id: 'search', href: '/search' },
   { id: 'deliveries', href: '/deliveries' },
+  { id: 'wire', href: '/wire' },
 ] as const;
 
 /** One of {@link SECTIONS}. */
