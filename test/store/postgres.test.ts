@@ -396,6 +396,39 @@ describe('PostgresStore search', () => {
   });
 });
 
+describe('PostgresStore item import', () => {
+  const author = { platform: 'console' as const, id: 'e', name: 'Editor' };
+  const fields = (publishedAt: string, headline = publishedAt) => ({
+    topic: 'mining',
+    headline,
+    body: 'b',
+    author,
+    publishedAt,
+    updatedAt: publishedAt,
+  });
+
+  it('keeps imported ids; later ids go above the largest and never reuse one handed out', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    for (const day of ['01', '02', '03']) await store.addItem(fields(`2026-01-${day}T00:00:00.000Z`));
+    await store.deleteItem(3);
+    await store.importItems([{ ...fields('2026-01-02T00:00:00.000Z', '二号'), id: 2 }]);
+    expect((await store.addItem(fields('2026-01-04T00:00:00.000Z'))).id).toBe(4);
+    await store.importItems([{ ...fields('2025-12-31T00:00:00.000Z', '四十'), id: 40 }]);
+    expect((await store.addItem(fields('2026-01-05T00:00:00.000Z'))).id).toBe(41);
+    expect((await store.getItem(2))?.headline).toBe('二号');
+    expect((await searchItems(store, '四十')).items.map((i) => i.id)).toEqual([40]);
+  });
+
+  it('starts after the imported ids in an empty store', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    await store.importItems([]);
+    await store.importItems([{ ...fields('2026-01-02T00:00:00.000Z'), id: 7 }]);
+    expect((await store.addItem(fields('2026-01-03T00:00:00.000Z'))).id).toBe(8);
+  });
+});
+
 describe('PostgresStore on a lost connection', () => {
   it('retries with backoff while the database is unreachable and answers once it is back', async () => {
     const db = await database();
@@ -422,6 +455,29 @@ describe('PostgresStore on a lost connection', () => {
     expect((await read)?.settings.key).toBe('telegram:1');
     expect(await finished).toBe(true);
     expect((await store.getSubscription('telegram:1'))?.delivery.sent).toBe(1);
+  });
+
+  it('retries a whole transaction (a chat move) across a cut connection', async () => {
+    const db = await database();
+    const proxy = await startTcpProxy(Number(new URL(db.url).port));
+    proxies.push(proxy);
+    const url = new URL(db.url);
+    url.port = String(proxy.port);
+    const { logger, lines } = recordingLogger();
+    const store = await open(url.toString(), { logger, retry: QUICK_RETRY });
+    await store.saveSubscription(sampleSub('telegram:-5'));
+    await store.saveChatPrefs('telegram:-5', { language: 'zh-CN' });
+    proxy.cut();
+    const moved = store.moveChat(
+      { platform: 'telegram', id: '-5' },
+      { platform: 'telegram', id: '-1005' },
+      NOW,
+    );
+    await lineMatching(lines, (l) => l.msg === 'database connection lost; retrying' && l.what === 'moveChat');
+    proxy.restore();
+    expect(await moved).toEqual([{ from: 'telegram:-5', to: 'telegram:-1005', kind: 'moved' }]);
+    expect(await store.getChatPrefs('telegram:-1005')).toEqual({ language: 'zh-CN' });
+    expect(await store.getSubscription('telegram:-5')).toBeUndefined();
   });
 
   it('gives up after the bounded waits, with the connection error', async () => {

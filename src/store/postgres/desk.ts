@@ -35,7 +35,9 @@ export class PostgresDesk implements DeskSessions {
        WHERE hash = $1 AND used_at IS NULL AND expires_at > $3::timestamptz RETURNING token`,
       [hash, now, now],
     );
-    if (rows[0]) return { kind: 'ok', user: rows[0].token.user };
+    const used = rows[0]?.token;
+    if (used)
+      return { kind: 'ok', user: used.user, ...(used.language !== undefined && { language: used.language }) };
     const token = await this.findSignInToken(hash);
     if (!token) return { kind: 'unknown' };
     return token.usedAt !== undefined ? { kind: 'used' } : { kind: 'expired' };

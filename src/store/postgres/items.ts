@@ -3,6 +3,9 @@ import { searchText } from '../../core/search.js';
 import type { ItemPage, ItemQuery, ItemStore, TopicStats } from '../../core/store.js';
 import type { Counted, Query } from './query.js';
 
+/** Items per statement when importing. */
+const IMPORT_CHUNK = 1_000;
+
 /**
  * The items half of the PostgreSQL store (table `items`): each item whole as `jsonb`, beside the
  * columns its questions read — publication time and topic (indexed for `/brief` and `/topic`) and
@@ -89,6 +92,38 @@ export class PostgresItems implements ItemStore {
       this.query<Counted>('searchItems', `SELECT count(*)::int AS n FROM items ${filter}`, values),
     ]);
     return { items: page.rows.map(itemOf), total: count.rows[0]?.n ?? 0 };
+  }
+
+  /**
+   * Writes items as given, ids kept, replacing any with the same id; later {@link addItem} ids go
+   * above the largest (and never below one already handed out). For moving data between stores.
+   */
+  async importItems(items: readonly Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += IMPORT_CHUNK) {
+      const rows = items.slice(i, i + IMPORT_CHUNK).map(({ id, ...fields }) => ({
+        id,
+        topic: fields.topic,
+        published_at: fields.publishedAt,
+        search_text: searchText(fields),
+        data: fields,
+      }));
+      await this.query(
+        'importItems',
+        `INSERT INTO items (id, topic, published_at, search_text, data)
+         SELECT id, topic, published_at, search_text, data
+         FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, topic text, published_at timestamptz, search_text text, data jsonb)
+         ON CONFLICT (id) DO UPDATE SET topic = EXCLUDED.topic, published_at = EXCLUDED.published_at,
+           search_text = EXCLUDED.search_text, data = EXCLUDED.data`,
+        [JSON.stringify(rows)],
+      );
+    }
+    if (items.length === 0) return;
+    await this.query(
+      'importItems',
+      `SELECT setval(pg_get_serial_sequence('items', 'id'),
+         GREATEST((SELECT max(id) FROM items),
+           (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM items_id_seq)))`,
+    );
   }
 
   async topicStats(): Promise<TopicStats> {

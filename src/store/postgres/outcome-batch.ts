@@ -71,15 +71,23 @@ export class OutcomeBatcher {
   }
 
   #drain(): Promise<void> {
-    this.#writing ??= (async () => {
+    this.#writing ??= this.#writeAll();
+    return this.#writing;
+  }
+
+  async #writeAll(): Promise<void> {
+    // One turn first, so #drain has stored this promise before the end of the loop clears it.
+    await Promise.resolve();
+    try {
       // Batches that filled while one was written go out at once, one after another.
       for (let batch = this.#open.shift(); batch; batch = this.#open.shift()) {
         await this.#write([...batch.values()]);
       }
-    })().finally(() => {
+    } finally {
+      // In the same turn as the loop's last look at #open: an outcome added after it finds no
+      // writer and starts its own timer; one added before it is in the loop's next batch.
       this.#writing = undefined;
-    });
-    return this.#writing;
+    }
   }
 
   /**

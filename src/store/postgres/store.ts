@@ -231,6 +231,10 @@ export class PostgresStore implements Store {
     return this.#items.topicStats();
   }
 
+  importItems(items: readonly Item[]): Promise<void> {
+    return this.#items.importItems(items);
+  }
+
   // --- Subscriptions ----------------------------------------------------------------------
 
   async #records(what: string, where: string, values: unknown[]): Promise<SubscriptionRecord[]> {
