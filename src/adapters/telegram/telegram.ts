@@ -88,6 +88,12 @@ export interface TelegramAdapterOptions extends AdapterContext {
   readonly webhookHost?: string;
   /** @defaultValue {@link DEFAULT_STOP_TIMEOUT_MS} */
   readonly stopTimeoutMs?: number;
+  /**
+   * Long polling waits for {@link TelegramAdapter.startPolling} instead of starting with `start()`:
+   * several processes share one bot and only the leader may poll (Telegram answers a second poller
+   * 409). Ignored in webhook mode, where every process serves the updates sent to it. @defaultValue false
+   */
+  readonly pollOnlyWhenLeading?: boolean;
 }
 
 /**
@@ -108,6 +114,8 @@ export class TelegramAdapter implements Adapter {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #connected = false;
+  /** Long polling is on (or being turned on); false in webhook mode. */
+  #polling = false;
   #running: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
 
@@ -305,7 +313,40 @@ export class TelegramAdapter implements Adapter {
   async start(): Promise<void> {
     const { config, logger } = this.options;
     const webhook = config.webhook;
-    await new Promise<void>((resolve, reject) => {
+    const deferred = webhook === undefined && this.options.pollOnlyWhenLeading === true;
+    if (deferred) {
+      // A standby still answers `getMe` (the bot's username, for group commands) and stays healthy.
+      this.#bot.botInfo ??= await this.#bot.telegram.getMe().catch((error: unknown) => {
+        const safe = new TelegramCallError(error, this.#secrets);
+        logger.error({ err: safe }, 'Telegram connection failed');
+        throw safe;
+      });
+      this.#connected = true;
+    } else {
+      await this.#launch();
+    }
+    await registerMenus(
+      this.#bot.telegram,
+      this.options.dispatcher.commandsFor('telegram'),
+      this.options.editorIds ?? [],
+      logger,
+      this.#secrets,
+    );
+    logger.info(
+      {
+        bot: this.#bot.botInfo?.username,
+        mode: webhook !== undefined ? 'webhook' : deferred ? 'polling when leading' : 'polling',
+      },
+      'Telegram connected',
+    );
+  }
+
+  /** Launches telegraf: polling (resolved once the first poll is under way) or the webhook server. */
+  #launch(): Promise<void> {
+    const { config, logger } = this.options;
+    const webhook = config.webhook;
+    this.#polling = webhook === undefined;
+    return new Promise<void>((resolve, reject) => {
       const launched = this.#bot.launch(
         {
           allowedUpdates: [...ALLOWED_UPDATES],
@@ -320,27 +361,50 @@ export class TelegramAdapter implements Adapter {
       this.#running = launched.then(
         () => {
           if (webhook !== undefined) resolve();
-          else this.#connected = false;
+          // Polling that ended because this process stood by leaves the adapter connected.
+          else if (this.#polling) this.#connected = false;
         },
         (error: unknown) => {
           this.#connected = false;
+          this.#polling = false;
           const safe = new TelegramCallError(error, this.#secrets);
           logger.error({ err: safe }, 'Telegram connection failed');
           reject(safe);
         },
       );
     });
-    await registerMenus(
-      this.#bot.telegram,
-      this.options.dispatcher.commandsFor('telegram'),
-      this.options.editorIds ?? [],
-      logger,
-      this.#secrets,
-    );
-    logger.info(
-      { bot: this.#bot.botInfo?.username, mode: webhook === undefined ? 'polling' : 'webhook' },
-      'Telegram connected',
-    );
+  }
+
+  /** Whether this process is long polling now. */
+  get polling(): boolean {
+    return this.#polling;
+  }
+
+  /**
+   * Starts long polling (this process took the lead); nothing in webhook mode or when already
+   * polling. A failure is logged and leaves the adapter disconnected (`/healthz` says so).
+   */
+  async startPolling(): Promise<void> {
+    if (this.options.config.webhook !== undefined || this.#polling || this.#stopped) return;
+    // Updates confirmed by the previous poller are gone from the queue; the rest come to us.
+    await this.#launch().catch(() => undefined);
+    this.options.logger.info('Telegram long polling started (leading)');
+  }
+
+  /**
+   * Stops long polling (this process stands by) and waits for the poll under way to end; updates
+   * already received are still answered. Nothing in webhook mode.
+   */
+  async stopPolling(): Promise<void> {
+    if (!this.#polling) return;
+    this.#polling = false;
+    try {
+      this.#bot.stop('standing by');
+    } catch {
+      // Never launched: nothing is polling.
+    }
+    await this.#running?.catch(() => undefined);
+    this.options.logger.info('Telegram long polling stopped (standing by)');
   }
 
   #webhookOptions(webhook: NonNullable<Config['telegram']>['webhook'] & object) {
