@@ -284,8 +284,9 @@ export class LockLeadership implements Leadership {
       this.#log.warn({ err: error }, 'lost the leader lock connection: standing by');
       this.#listener?.onStandBy();
     }
-    // Not at once: a standby whose connection is healthy gets the first chance at the lock.
-    if (!this.#stopped) this.#schedule(this.#retryMs, () => this.#attempt());
+    // Not at once, and later than any standby's next try (each tries every `retryMs`): a standby whose
+    // connection is healthy takes the lock first.
+    if (!this.#stopped) this.#schedule(wasLeading ? 2 * this.#retryMs : this.#retryMs, () => this.#attempt());
   }
 
   /** Forgets the lock's connection and closes it without waiting (it may be dead). */
