@@ -113,7 +113,9 @@ describe('two apps on one database', () => {
     await b.fake.waitForCall('getUpdates', 1);
     expect(await healthReport(sources(b.app))).toMatchObject({ role: 'leader' });
     // Each digest once, each from the process that led at its time.
-    expect(a.fake.sentTo(LATE_READER.id).filter((m) => m.visibleText.includes('Your Briefcast digest'))).toHaveLength(0);
+    expect(
+      a.fake.sentTo(LATE_READER.id).filter((m) => m.visibleText.includes('Your Briefcast digest')),
+    ).toHaveLength(0);
     expect(b.fake.sentTo(READER.id).map((m) => m.visibleText)).toEqual([]);
   });
 
