@@ -304,7 +304,6 @@ export async function startApp(deps: AppDeps): Promise<App> {
     await health?.close();
     throw e;
   }
-  logger.info({ role: leadership.isLeader() ? 'leader' : 'standby', leadership: leadership.kind }, 'role');
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

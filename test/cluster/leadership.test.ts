@@ -1,3 +1,4 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -160,6 +161,93 @@ describe('leadership by advisory lock', () => {
     await a.start();
     expect(a.leadership.isLeader()).toBe(false);
     expect(a.turns).toEqual([]);
+  });
+});
+
+/**
+ * A TCP relay to PostgreSQL that can go silent (a network that stops carrying packets without closing
+ * anything) and later cut the server's side (PostgreSQL's keepalives giving up on it).
+ */
+async function startRelay(target: number) {
+  const pairs: { client: Socket; server: Socket }[] = [];
+  let silent = false;
+  const relay = createServer((client) => {
+    const server = connect(target, '127.0.0.1');
+    pairs.push({ client, server });
+    client.on('data', (d) => {
+      if (!silent) server.write(d);
+    });
+    server.on('data', (d) => {
+      if (!silent) client.write(d);
+    });
+    const end = () => {
+      client.destroy();
+      server.destroy();
+    };
+    client.on('error', end);
+    server.on('error', end);
+    client.on('close', () => server.destroy());
+    server.on('close', () => {
+      if (!silent) client.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const { port } = relay.address() as AddressInfo;
+  return {
+    port,
+    goSilent() {
+      silent = true;
+    },
+    /** The server's side of every relayed connection ends, as its keepalives would end it. */
+    cutServerSide() {
+      for (const { server } of pairs) server.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const { client, server } of pairs) {
+          client.destroy();
+          server.destroy();
+        }
+        relay.close(() => resolve());
+      }),
+  };
+}
+
+describe('leadership over a network that goes silent', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('steps down when its check gets no answer, before the server frees the lock for the standby', async () => {
+    const url = new URL(db.url);
+    const relay = await startRelay(Number(url.port));
+    const viaRelay = new URL(db.url);
+    viaRelay.port = String(relay.port);
+    const a = contender({ url: viaRelay.toString(), checkTimeoutMs: 200 });
+    const b = contender({ url: db.url });
+    try {
+      await a.start();
+      await b.start();
+      expect(a.leadership.isLeader()).toBe(true);
+      const overlap = watchOverlap(a.leadership, b.leadership);
+      relay.goSilent();
+      // The check (every 50 ms) times out after 200 ms: the leader stands by on its own.
+      const ms = await a.until(false, 2_000);
+      expect(ms).toBeLessThan(FAST.checkMs + 200 + 500);
+      expect(b.leadership.isLeader()).toBe(false);
+      // PostgreSQL ends the silent session (its keepalives): the standby takes over.
+      relay.cutServerSide();
+      await b.until(true, 2_000);
+      expect(overlap.stop().both).toBe(0);
+    } finally {
+      await a.leadership.stop();
+      await b.leadership.stop();
+      await relay.close();
+    }
   });
 });
 
