@@ -33,6 +33,9 @@ import { malformedUpdate } from './update-shape.js';
  */
 export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
+/** How long a leader whose long polling could not start waits before trying again. */
+export const DEFAULT_POLL_RETRY_MS = 5_000;
+
 /** The command Telegram sends a deep link's payload with. @see https://core.telegram.org/bots/features#deep-linking */
 const DEEP_LINK_COMMAND = 'start';
 
@@ -94,6 +97,8 @@ export interface TelegramAdapterOptions extends AdapterContext {
    * 409). Ignored in webhook mode, where every process serves the updates sent to it. @defaultValue false
    */
   readonly pollOnlyWhenLeading?: boolean;
+  /** @defaultValue {@link DEFAULT_POLL_RETRY_MS} */
+  readonly pollRetryMs?: number;
 }
 
 /**
@@ -116,6 +121,9 @@ export class TelegramAdapter implements Adapter {
   #connected = false;
   /** Long polling is on (or being turned on); false in webhook mode. */
   #polling = false;
+  /** {@link startPolling} was called and {@link stopPolling} not since: polling should run. */
+  #wantPolling = false;
+  #pollRetry: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
 
@@ -370,6 +378,7 @@ export class TelegramAdapter implements Adapter {
           const safe = new TelegramCallError(error, this.#secrets);
           logger.error({ err: safe }, 'Telegram connection failed');
           reject(safe);
+          this.#retryPollingLater();
         },
       );
     });
@@ -385,10 +394,27 @@ export class TelegramAdapter implements Adapter {
    * polling. A failure is logged and leaves the adapter disconnected (`/healthz` says so).
    */
   async startPolling(): Promise<void> {
-    if (this.options.config.webhook !== undefined || this.#polling || this.#stopped) return;
-    // Updates confirmed by the previous poller are gone from the queue; the rest come to us.
-    await this.#launch().catch(() => undefined);
-    this.options.logger.info('Telegram long polling started (leading)');
+    if (this.options.config.webhook !== undefined || this.#stopped) return;
+    this.#wantPolling = true;
+    if (this.#polling) return;
+    clearTimeout(this.#pollRetry);
+    try {
+      // Updates confirmed by the previous poller are gone from the queue; the rest come to us.
+      await this.#launch();
+      this.options.logger.info('Telegram long polling started (leading)');
+    } catch {
+      // Logged by #launch, which also plans the next try.
+    }
+  }
+
+  /** A leader whose polling failed (or never started) answers no command: try again while leading. */
+  #retryPollingLater(): void {
+    if (!this.#wantPolling || this.#stopped) return;
+    const retryMs = this.options.pollRetryMs ?? DEFAULT_POLL_RETRY_MS;
+    this.options.logger.warn({ retryMs }, 'Telegram long polling is not running; trying again');
+    clearTimeout(this.#pollRetry);
+    this.#pollRetry = setTimeout(() => void this.startPolling(), retryMs);
+    this.#pollRetry.unref();
   }
 
   /**
@@ -396,6 +422,8 @@ export class TelegramAdapter implements Adapter {
    * already received are still answered. Nothing in webhook mode.
    */
   async stopPolling(): Promise<void> {
+    this.#wantPolling = false;
+    clearTimeout(this.#pollRetry);
     if (!this.#polling) return;
     this.#polling = false;
     try {
@@ -435,6 +463,8 @@ export class TelegramAdapter implements Adapter {
    */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
+      this.#wantPolling = false;
+      clearTimeout(this.#pollRetry);
       try {
         this.#bot.stop('stop');
       } catch {

@@ -1,3 +1,5 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Bot, startBot } from './harness.js';
 
@@ -59,5 +61,49 @@ describe('Telegram long polling only while leading', () => {
     expect(bot.adapter.polling).toBe(false);
     expect(calls('getUpdates')).toBe(0);
     expect(bot.adapter.isConnected()).toBe(true);
+  });
+
+  it('a leader whose polling cannot start tries again until it polls', async () => {
+    // A proxy in front of the fake that fails the first deleteWebhook (which starts polling) with a 502.
+    let failed = 0;
+    const proxy = createServer((req, res) => {
+      if (req.url?.endsWith('/deleteWebhook') && failed === 0) {
+        failed += 1;
+        req.resume();
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+        return;
+      }
+      const target = new URL(req.url ?? '/', bot?.fake.apiRoot);
+      const upstream = request(target, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as AddressInfo;
+      bot = await startBot({
+        pollOnlyWhenLeading: true,
+        pollRetryMs: 50,
+        config: { apiRoot: `http://127.0.0.1:${port}` },
+        noStart: true,
+      });
+      await bot.adapter.start();
+      bot.fake.sendText({ chat, from: READER, text: '/help' });
+      await bot.adapter.startPolling();
+      await bot.fake.waitForSent((m) => m.chat_id === READER.id);
+      expect(failed).toBe(1);
+      expect(bot.adapter.polling).toBe(true);
+      expect(bot.records.some((r) => r.msg === 'Telegram long polling is not running; trying again')).toBe(
+        true,
+      );
+    } finally {
+      await bot?.stop();
+      bot = undefined;
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 });
