@@ -298,7 +298,9 @@ export class LockLeadership implements Leadership {
       // A late error from a connection we dropped must not crash the process.
       client.removeAllListeners('error');
       client.on('error', () => {});
+      // Not `end()` alone: on a silent network it would wait for the server's goodbye for minutes.
       void client.end().catch(() => undefined);
+      client.connection.stream.destroy();
     }
   }
 }
