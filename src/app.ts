@@ -87,9 +87,9 @@ export interface App {
   /** Resolves when the app wants to end by itself (the console's input ended). */
   readonly ended: Promise<void>;
   /**
-   * Stops in order: leadership (given up, so a standby takes over), the scheduler, delivery (sends
-   * in flight finish, bounded), the health server, the adapters, then the store (flushed). Safe to
-   * call twice.
+   * Stops in order: the leader's work (the scheduler, Telegram polling, delivery: sends in flight
+   * finish, bounded, the rest is given back), leadership (a standby takes over), the wire, the
+   * health server, the adapters, then the store (flushed). Safe to call twice.
    */
   stop(): Promise<void>;
 }
@@ -309,9 +309,11 @@ export async function startApp(deps: AppDeps): Promise<App> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      // First, so a standby takes over while this process winds down.
-      await leadership.stop();
+      // The leader's work ends first (sends in flight finish, the rest is given back), then the lock
+      // goes, so the standby that takes over finds no claim of ours still being sent.
+      leaderDuties.onStandBy();
       await leaderDuties.settled();
+      await leadership.stop();
       await wireScheduler.stop();
       await parser.close();
       await scheduler.stop();
