@@ -21,7 +21,8 @@ import { Scheduler } from './delivery/scheduler.js';
 import { type HealthServer, startHealthServer } from './health.js';
 import { translatorFor } from './i18n/translator.js';
 import type { Logger } from './log.js';
-import { LowdbStore } from './store/lowdb.js';
+import { openStore } from './store/open.js';
+import { serverOf } from './store/postgres/server.js';
 import { loadSample, loadTopics } from './store/seed.js';
 import { type EditorChannel, WireNotifier } from './wire/notifier.js';
 import { FeedParser } from './wire/parser.js';
@@ -35,7 +36,7 @@ export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** Defaults to the lowdb store at `config.databaseFile`. */
+  /** Defaults to the store the configuration names ({@link openStore}: PostgreSQL or lowdb). */
   readonly store?: Store;
   /** The console's streams (defaults: stdin and stdout). */
   readonly input?: Readable;
@@ -118,17 +119,19 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const leadership =
     deps.leadership ??
-    (config.databaseUrl === undefined
+    (config.database === undefined
       ? soleLeadership()
-      : new LockLeadership({ url: config.databaseUrl, logger, retryMs: config.leaderRetrySeconds * 1000 }));
+      : new LockLeadership({ url: config.database.url, logger, retryMs: config.leaderRetrySeconds * 1000 }));
   // With a lock, Telegram long polling waits for the lead; alone, it starts with the adapter.
   const pollOnlyWhenLeading = leadership.kind === 'lock';
   const topics = await loadTopics();
   const openStart = performance.now();
-  const store = deps.store ?? (await LowdbStore.open(config.databaseFile, { logger }));
+  const store = deps.store ?? (await openStore(config, { logger }));
   logger.debug(
     {
-      file: config.databaseFile,
+      ...(config.database === undefined
+        ? { file: config.databaseFile }
+        : { server: serverOf(config.database.url) }),
       ms: Math.round(performance.now() - openStart),
       sinceStartMs: Math.round(openStart),
     },

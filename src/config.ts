@@ -11,6 +11,8 @@ export const DEFAULTS = {
   /** Telegram's broadcast limit for bots without paid broadcasts. */
   TELEGRAM_MAX_PER_SECOND: 30,
   DATABASE_FILE: 'data/db.json',
+  /** Connections each process keeps to PostgreSQL (with `DATABASE_URL`). */
+  DATABASE_POOL_SIZE: 10,
   BRIEFING_TIMEZONE: 'Asia/Shanghai',
   DEFAULT_DELIVERY_TIME: '08:00',
   LOG_LEVEL: 'info',
@@ -28,6 +30,9 @@ const DISCORD_SHARD_COUNT_LIMIT = 65_536;
 
 /** Feeds are read at most once a minute and at least once a day. */
 const FEED_POLL_MINUTES_RANGE = [1, 1440] as const;
+
+/** A pool of 1 to 100 connections; PostgreSQL's own default allows 100 in all. */
+const DATABASE_POOL_SIZE_RANGE = [1, 100] as const;
 
 /** Telegram allows paid broadcasts up to 1,000 messages per second. */
 const TELEGRAM_MAX_PER_SECOND_LIMIT = 1000;
@@ -53,9 +58,18 @@ export interface Config {
   };
   readonly adminTelegramIds: readonly string[];
   readonly adminDiscordIds: readonly string[];
+  /** The lowdb store's manifest (`DATABASE_FILE`), used when {@link database} is absent. */
   readonly databaseFile: string;
-  /** `DATABASE_URL`: the PostgreSQL database several processes share (one leads, see `src/cluster/`). */
-  readonly databaseUrl?: string;
+  /**
+   * The PostgreSQL store, when `DATABASE_URL` is set: it then replaces the lowdb store, and several
+   * processes may share it (one leads, see `src/cluster/`).
+   */
+  readonly database?: {
+    /** `DATABASE_URL`: `postgres://user:password@host:5432/briefcast`. */
+    readonly url: string;
+    /** `DATABASE_POOL_SIZE`. */
+    readonly poolSize: number;
+  };
   /** `LEADER_RETRY_SECONDS`: how often a standby tries to take the lead. */
   readonly leaderRetrySeconds: number;
   readonly briefingTimezone: string;
@@ -103,6 +117,19 @@ const httpUrl = (form: string) =>
       return false;
     }
   }, form);
+
+/** A PostgreSQL connection URL; the message never repeats the value (it holds a password). */
+const postgresUrl = z.string().superRefine((v, ctx) => {
+  let u: URL | undefined;
+  try {
+    u = new URL(v);
+  } catch {}
+  const form = 'a PostgreSQL URL such as postgres://user:password@host:5432/briefcast';
+  if (u === undefined || (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:'))
+    ctx.addIssue({ code: 'custom', message: form });
+  else if (u.hostname === '' && !u.searchParams.has('host'))
+    ctx.addIssue({ code: 'custom', message: `${form} (the host is missing)` });
+});
 
 const port = z
   .string()
@@ -187,15 +214,19 @@ const schema = z
     ADMIN_TELEGRAM_IDS: optional(idList('Telegram user')),
     ADMIN_DISCORD_IDS: optional(idList('Discord user')),
     DATABASE_FILE: optional(z.string()),
-    DATABASE_URL: optional(
-      z.string().refine((v) => {
-        try {
-          const u = new URL(v);
-          return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
-        } catch {
-          return false;
-        }
-      }, 'a PostgreSQL URL, postgres://user:password@host:5432/database'),
+    DATABASE_URL: optional(postgresUrl),
+    DATABASE_POOL_SIZE: optional(
+      z
+        .string()
+        .regex(
+          /^\d+$/,
+          `a whole number of connections, ${DATABASE_POOL_SIZE_RANGE[0]}–${DATABASE_POOL_SIZE_RANGE[1]}`,
+        )
+        .transform(Number)
+        .refine(
+          (n) => n >= DATABASE_POOL_SIZE_RANGE[0] && n <= DATABASE_POOL_SIZE_RANGE[1],
+          `a whole number of connections, ${DATABASE_POOL_SIZE_RANGE[0]}–${DATABASE_POOL_SIZE_RANGE[1]}`,
+        ),
     ),
     LEADER_RETRY_SECONDS: optional(
       z
@@ -400,7 +431,9 @@ export function loadConfig(
     adminTelegramIds: e.ADMIN_TELEGRAM_IDS ?? [],
     adminDiscordIds: e.ADMIN_DISCORD_IDS ?? [],
     databaseFile: e.DATABASE_FILE ?? DEFAULTS.DATABASE_FILE,
-    ...(e.DATABASE_URL !== undefined && { databaseUrl: e.DATABASE_URL }),
+    ...(e.DATABASE_URL !== undefined && {
+      database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE ?? DEFAULTS.DATABASE_POOL_SIZE },
+    }),
     leaderRetrySeconds: e.LEADER_RETRY_SECONDS ?? DEFAULTS.LEADER_RETRY_SECONDS,
     briefingTimezone: e.BRIEFING_TIMEZONE ?? DEFAULTS.BRIEFING_TIMEZONE,
     defaultDeliveryTime: e.DEFAULT_DELIVERY_TIME ?? DEFAULTS.DEFAULT_DELIVERY_TIME,
@@ -450,12 +483,18 @@ export function secretsOf(config: Config): string[] {
     config.telegram?.token,
     config.telegram?.webhook?.secret,
     config.discord?.token,
-    config.databaseUrl === undefined ? undefined : passwordOf(config.databaseUrl),
-  ].filter((s): s is string => s !== undefined);
+    databasePassword(config),
+  ].filter((s): s is string => s !== undefined && s !== '');
 }
 
-/** The password in a database URL, if it has one (decoded, as a client sends it). */
-function passwordOf(url: string): string | undefined {
-  const password = new URL(url).password;
-  return password === '' ? undefined : decodeURIComponent(password);
+/** The password in `DATABASE_URL`, if any. */
+function databasePassword(config: Config): string | undefined {
+  if (config.database === undefined) return undefined;
+  const { password } = new URL(config.database.url);
+  if (password === '') return undefined;
+  try {
+    return decodeURIComponent(password);
+  } catch {
+    return password;
+  }
 }

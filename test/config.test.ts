@@ -116,14 +116,9 @@ describe('configuration', () => {
       ).toEqual({ ids: [2, 0], count: 4 });
     });
 
-    it('reads DATABASE_URL and LEADER_RETRY_SECONDS, and keeps the password out of the logs', () => {
-      const config = loadConfig({
-        DATABASE_URL: 'postgres://briefcast:s%40cret@db.internal:5432/briefcast',
-        LEADER_RETRY_SECONDS: '2',
-      });
-      expect(config.databaseUrl).toBe('postgres://briefcast:s%40cret@db.internal:5432/briefcast');
-      expect(config.leaderRetrySeconds).toBe(2);
-      expect(secretsOf(config)).toEqual(['s@cret']);
+    it('reads LEADER_RETRY_SECONDS', () => {
+      expect(loadConfig({}).leaderRetrySeconds).toBe(DEFAULTS.LEADER_RETRY_SECONDS);
+      expect(loadConfig({ LEADER_RETRY_SECONDS: '2' }).leaderRetrySeconds).toBe(2);
     });
 
     it.each([
@@ -155,17 +150,52 @@ describe('configuration', () => {
       [{ DISCORD_SHARD_COUNT: '2' }, /^DISCORD_TOKEN: required with DISCORD_SHARD_COUNT$/],
       [{ LEADER_RETRY_SECONDS: '0' }, /^LEADER_RETRY_SECONDS: expected a whole number of seconds, 1–60$/],
       [{ LEADER_RETRY_SECONDS: 'soon' }, /^LEADER_RETRY_SECONDS: expected a whole number of seconds/],
-      [{ DATABASE_URL: 'mysql://db/briefcast' }, /^DATABASE_URL: expected a PostgreSQL URL, postgres:\/\//],
-      [{ DATABASE_URL: 'db.internal' }, /^DATABASE_URL: expected a PostgreSQL URL/],
     ])('names the variable and the form: %j', (env, line) => {
       const lines = errors(env);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(line);
     });
+  });
 
-    it('never puts the database password in an error', () => {
-      expect(errors({ DATABASE_URL: 'mysql://u:hunter2@db/x' }).join('\n')).not.toContain('hunter2');
-    });
+  it('selects PostgreSQL with DATABASE_URL, its pool size from DATABASE_POOL_SIZE', () => {
+    expect(loadConfig({}).database).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://bot:s3cret@db.internal:5433/briefcast' }).database).toEqual(
+      {
+        url: 'postgres://bot:s3cret@db.internal:5433/briefcast',
+        poolSize: DEFAULTS.DATABASE_POOL_SIZE,
+      },
+    );
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql://db/briefcast', DATABASE_POOL_SIZE: '25' }).database?.poolSize,
+    ).toBe(25);
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres:///briefcast?host=/var/run/postgresql' }).database,
+    ).toBeDefined();
+  });
+
+  it.each([['mysql://bot:s3cret@db/briefcast'], ['db.internal:5432'], ['postgres://bot:s3cret@/briefcast']])(
+    'names a DATABASE_URL that is not a PostgreSQL URL (%s) without repeating it',
+    (url) => {
+      const lines = errors({ DATABASE_URL: url });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^DATABASE_URL: expected a PostgreSQL URL such as postgres:\/\/user:password@host:5432\/briefcast/,
+      );
+      expect(lines[0]).not.toContain('s3cret');
+    },
+  );
+
+  it('names a bad DATABASE_POOL_SIZE', () => {
+    for (const size of ['0', '101', 'ten'])
+      expect(errors({ DATABASE_URL: 'postgres://db/x', DATABASE_POOL_SIZE: size })).toEqual([
+        'DATABASE_POOL_SIZE: expected a whole number of connections, 1–100',
+      ]);
+  });
+
+  it('keeps the database password out of the logs', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://bot:p%40ss@db/briefcast' });
+    expect(secretsOf(config)).toContain('p@ss');
+    expect(secretsOf(loadConfig({ DATABASE_URL: 'postgres://db/briefcast' }))).toEqual([]);
   });
 
   it('treats empty values as unset', () => {

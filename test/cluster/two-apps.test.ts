@@ -1,18 +1,18 @@
 /**
  * Two Briefcast apps on one database: one leads (delivers, polls Telegram and the wire), the other
- * stands by until the leader goes. Leadership is the real advisory lock on a real PostgreSQL; the
- * apps share one store instance (the shared database's stand-in until the PostgreSQL store is
- * wired in) and each talks to a fake Telegram of its own with the same bot token, so each fake
- * counts one process's getUpdates.
+ * stands by until the leader goes. Each has its own PostgreSQL store (its own pool) on one real
+ * database and competes for the real advisory lock on it; each talks to a fake Telegram of its own
+ * with the same bot token, so each fake counts one process's getUpdates.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeTelegram } from '../../fakes/telegram/index.js';
 import { type App, startApp } from '../../src/app.js';
 import { LockLeadership } from '../../src/cluster/leadership.js';
 import { loadConfig } from '../../src/config.js';
 import { healthReport } from '../../src/health.js';
 import { silentLogger } from '../../src/log.js';
-import { MemoryStore } from '../../src/store/memory.js';
+import { PostgresStore } from '../../src/store/postgres/store.js';
+import { MemoryWireStore } from '../../src/wire/memory-store.js';
 import { TestClock } from '../helpers/newsroom.js';
 import { freshDatabase } from '../helpers/postgres.js';
 
@@ -35,18 +35,17 @@ describe('two apps on one database', () => {
   const fakes: FakeTelegram[] = [];
   const apps: App[] = [];
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     db = await freshDatabase();
   });
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.stop();
     for (const fake of fakes.splice(0)) await fake.stop();
-  });
-  afterAll(async () => {
     await db.drop();
   });
 
-  async function startProcess(store: MemoryStore, clock: TestClock) {
+  async function startProcess(clock: TestClock) {
+    const store = await PostgresStore.open(db.url, { logger: silentLogger, wire: new MemoryWireStore() });
     const fake = new FakeTelegram({ token: TOKEN, botUsername: 'briefcast_bot' });
     fakes.push(fake);
     const { apiRoot } = await fake.start();
@@ -63,10 +62,9 @@ describe('two apps on one database', () => {
   }
 
   it('lets only the leader tick and poll Telegram, and the standby take both over when it goes', async () => {
-    const store = new MemoryStore();
     const clock = new TestClock('2026-11-29T06:00:00Z');
-    const a = await startProcess(store, clock);
-    const b = await startProcess(store, clock);
+    const a = await startProcess(clock);
+    const b = await startProcess(clock);
 
     expect(a.app.leadership.isLeader()).toBe(true);
     expect(b.app.leadership.isLeader()).toBe(false);
@@ -120,10 +118,9 @@ describe('two apps on one database', () => {
   });
 
   it('stops delivering and polling on a leader whose lock connection is lost', async () => {
-    const store = new MemoryStore();
     const clock = new TestClock('2026-11-29T06:00:00Z');
-    const a = await startProcess(store, clock);
-    const b = await startProcess(store, clock);
+    const a = await startProcess(clock);
+    const b = await startProcess(clock);
     await a.fake.waitForCall('getUpdates', 1);
     const pid = (a.app.leadership as LockLeadership).backendPid;
     const pg = (await import('pg')).default;
