@@ -269,6 +269,8 @@ interface AppEvent {
 /** A running `pg-child.ts app`: its events as they come, and a way to wait for one. */
 class AppChild {
   readonly events: { readonly at: number; readonly e: AppEvent }[] = [];
+  /** Times its log said it lost the leader lock (`standing by`). */
+  leaderLost = 0;
   readonly #child: ChildProcess;
   #output = '';
 
@@ -283,6 +285,7 @@ class AppChild {
     });
     this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#output = (this.#output + chunk).slice(-4000);
+      this.leaderLost += chunk.split('standing by').length - 1;
     });
     if (this.#child.stdout) {
       createInterface({ input: this.#child.stdout }).on('line', (line) => {
@@ -434,32 +437,53 @@ async function measureFanout(server: PostgresServer, admin: pg.Client): Promise<
   note(`fan-out: ${ids.length} due chats at L = ${SCALE_RATE}/s; load ${load()}`);
   const app = new AppChild('fanout', appEnv(url, address, FANOUT_AT, Date.now()));
   try {
-    const done = await app.waitFor('run', CHILD_TIMEOUT_MS);
-    const stats = await fake.call<FakeStats>('watched', undefined, 30_000);
+    // Watched on the fake's side: the first message to the last, until every chat has its digest
+    // (a run that was cut short, e.g. by a leadership change, is followed by the next tick's).
+    const deadline = performance.now() + CHILD_TIMEOUT_MS;
+    let stats = await fake.call<FakeStats>('watched', undefined, 30_000);
+    let firstAt: number | undefined;
+    let lastAt = performance.now();
+    let last = 0;
+    // Each turn waits POLL_MS; bounded by the deadline and the quiet time.
+    while (performance.now() < deadline && app.alive && performance.now() - lastAt < DRILL_QUIET_MS) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      stats = await fake.call<FakeStats>('watched', undefined, 30_000);
+      if (stats.accepted > last) {
+        last = stats.accepted;
+        lastAt = performance.now();
+        firstAt ??= lastAt;
+      }
+      if (stats.missing === 0) break;
+    }
+    // The run's own end (its outcomes recorded), for its event-loop figures.
+    await app.waitFor('run', 30_000);
     const rssMb = peakRssOf(app.pid);
-    await app.stop();
-    const run = done?.e.run;
-    if (!done || !run) {
-      process.stderr.write(`fan-out: no run finished:\n${app.output}\n`);
+    const runs = app.events.filter((x) => x.e.event === 'run' && (x.e.run?.due ?? 0) > 0);
+    if (firstAt === undefined || runs.length === 0) {
+      process.stderr.write(`fan-out: nothing was delivered:\n${app.output}\n`);
       failed('fanout.failed');
       return;
     }
-    const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
+    const seconds = (lastAt - firstAt) / 1000;
     const rate = stats.accepted / seconds;
     const sends = stats.accepted + stats.rejected429;
-    emit('fanout.due', run.due, 'count');
-    emit('fanout.sent', run.sent, 'count', { text: `= ${ids.length}`, ok: run.sent === ids.length });
+    const sent = runs.reduce((n, x) => n + (x.e.run?.sent ?? 0), 0);
+    emit('fanout.chats', ids.length - stats.missing, 'count', {
+      text: `= ${ids.length}`,
+      ok: stats.missing === 0,
+    });
+    emit('fanout.digests_recorded_sent', sent, 'count');
+    emit('fanout.runs', runs.length, 'count');
+    emit('fanout.leader_lock_lost', app.leaderLost, 'count');
     emit('fanout.messages', stats.accepted, 'count');
     emit('fanout.seconds', seconds, 's');
     emit('fanout.rate', rate, 'msg/s', atLeast(rate, FANOUT_TARGET_OF_L * SCALE_RATE, '≥ 0.95 × 1,000'));
     emit('fanout.429_share', sends === 0 ? 0 : (stats.rejected429 / sends) * 100, '%');
-    emit('fanout.missing', stats.missing, 'count', { text: '= 0', ok: stats.missing === 0 });
-    // A digest of 25 items of 1.5 kB goes out in several messages.
-    emit('fanout.messages_per_digest', run.sent === 0 ? 0 : stats.accepted / run.sent, 'msg');
-    const stall = done.e.loopDelayMaxMs ?? Number.NaN;
+    emit('fanout.messages_per_digest', stats.accepted / Math.max(1, ids.length - stats.missing), 'msg');
+    const stall = Math.max(...runs.map((x) => x.e.loopDelayMaxMs ?? Number.NaN));
     emit('fanout.loop_delay.max', stall, 'ms', atMost(stall, STALL_TARGET_MS, '≤ 100 ms'));
-    emit('fanout.loop_delay.p99', done.e.loopDelayP99Ms ?? Number.NaN, 'ms');
-    const peak = rssMb ?? done.e.peakRssMb ?? Number.NaN;
+    emit('fanout.loop_delay.p99', Math.max(...runs.map((x) => x.e.loopDelayP99Ms ?? Number.NaN)), 'ms');
+    const peak = rssMb ?? Number.NaN;
     emit('fanout.peak_rss', peak, 'MB', atMost(peak, RSS_TARGET_MB, '≤ 200 MB'));
   } finally {
     await app.stop();
