@@ -17,14 +17,17 @@
  *   whole past day);
  * - a full fan-out at L = 1,000 messages/s through the real app (engine, Telegram gate, the
  *   Telegram adapter's client) to the fake Bot API in its own process (L overall and 1/s per chat
- *   enforced, as in `bench/fanout-limited.ts`), on 22,000 due chats (about 60,000 messages, a
+ *   enforced, as in `bench/fanout-limited.ts`), on 60,000 due chats of one-message digests (a
  *   minute at L): the rate, the longest event-loop stall, peak RSS;
- * - the kill drill: a 20,000-chat fan-out killed with `kill -9` a third of the way through; the
- *   seconds until delivery resumes in another process, and the chats that got no digest (lost) or
- *   more than one (duplicated) in the end.
+ * - the kill drill: a 20,000-chat fan-out of daily digests (several messages each) killed with
+ *   `kill -9` a third of the way through: with leadership in the app, two processes and the
+ *   leader killed; the seconds until the other leads and sends again, and the chats that got no
+ *   digest (lost) or a part twice (duplicated) in the end.
+ * - with `BENCH_PG_STEPS=explain` (or in a full run, last), the plans of the claim, an outcome
+ *   batch, `/brief` and `/topic` (`auto_explain`), as note lines.
  *
- * Prints one JSON line per figure (see `bench/lib/report.ts`) and notes starting with `#`; about
- * ten minutes in all, two of them seeding.
+ * Prints one JSON line per figure (see `bench/lib/report.ts`) and notes starting with `#`; 11–14
+ * minutes in all on a busy 2-core machine, two of them seeding.
  *
  *     npm run bench -- postgres
  */
