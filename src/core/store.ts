@@ -67,6 +67,11 @@ export interface ItemStore {
   /** Matching items, newest first. */
   queryItems(query: ItemQuery): Promise<ItemPage>;
   topicStats(): Promise<TopicStats>;
+  /**
+   * Writes items as given, ids kept, replacing any with the same id; later {@link addItem} ids go
+   * above the largest. For moving data between stores (`npm run migrate-store`); commands never call it.
+   */
+  importItems(items: readonly Item[]): Promise<void>;
 }
 
 /**

@@ -250,6 +250,13 @@ export class MemoryStore extends TableSubscriptions implements Store {
     return this.#items.stats();
   }
 
+  async importItems(items: readonly Item[]): Promise<void> {
+    for (const item of items) {
+      this.#items.put(item);
+      this.#nextItemId = Math.max(this.#nextItemId, item.id + 1);
+    }
+  }
+
   async addRun(run: DeliveryRun): Promise<void> {
     this.#runs = keepRun(this.#runs, run);
   }
