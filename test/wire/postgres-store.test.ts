@@ -100,6 +100,32 @@ describe('the wire on PostgreSQL', () => {
     expect((await b.listDrafts({ state: 'waiting', limit: 1 })).total).toBe(0);
   });
 
+  it('stores a draft once when two processes record the same poll at once', async () => {
+    const { pool, url } = await migratedPool();
+    const a = new PostgresWireStore(pool);
+    const b = new PostgresWireStore(endedPool(url, 2));
+    const feed = await a.addFeed({
+      url: 'https://news.example.org/rss',
+      auto: false,
+      status: 'active',
+      addedBy: EDITOR,
+      addedAt: AT,
+      failures: 0,
+      entriesSeen: 0,
+    });
+    const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
+    const drafts = keys.map((key) => ({ feedId: feed.id, key, headline: key, body: 'Body.', createdAt: AT }));
+    const [one, two] = await Promise.all([
+      a.recordPoll(feed.id, keys, drafts, { entriesSeen: 30 }),
+      b.recordPoll(feed.id, keys, drafts, { entriesSeen: 30 }),
+    ]);
+    expect(one.length + two.length).toBe(30);
+    expect([one.length, two.length]).toContain(0);
+    const page = await a.listDrafts({ state: 'waiting', limit: 100 });
+    expect(page.total).toBe(30);
+    expect(new Set(page.drafts.map((d) => d.key)).size).toBe(30);
+  });
+
   it('keeps the store closed after close(), waiting for the work under way', async () => {
     const { pool } = await migratedPool();
     const store = new PostgresWireStore(pool);
