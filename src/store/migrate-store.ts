@@ -290,16 +290,17 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * @throws MigrateStoreError naming the host (never the password) when it cannot be reached
  */
 async function openPostgresTarget(url: string, _logger: Logger): Promise<Store> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  client.on('error', () => {});
+  let client: pg.Client | undefined;
   try {
+    client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    client.on('error', () => {});
     await client.connect();
   } catch (e) {
     throw new MigrateStoreError(
       `Cannot reach the PostgreSQL database at ${safeUrl(url)} (${(e as Error).message}); nothing was written.`,
     );
   } finally {
-    await client.end().catch(() => {});
+    await client?.end().catch(() => {});
   }
   throw new MigrateStoreError(
     `Cannot copy into ${safeUrl(url)}: this build has no PostgreSQL store yet; nothing was written.`,
