@@ -241,6 +241,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
             auth: deskAuth,
             logger,
             publicUrl: config.desk.publicUrl,
+            wire,
           })
         : undefined;
     for (const adapter of adapters) await adapter.start();

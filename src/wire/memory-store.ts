@@ -2,6 +2,7 @@ import type { Draft, DraftDecision, Feed, NewDraft } from './model.js';
 import {
   type DecideResult,
   type DraftPage,
+  type DraftQuery,
   type FeedChanges,
   MAX_SEEN_KEYS_PER_FEED,
   type WireBatch,
@@ -201,9 +202,13 @@ export class MemoryWireStore implements WireStore {
     return this.#drafts.get(id);
   }
 
-  async listDrafts(query: { state: Draft['state']; limit: number; afterId?: number }): Promise<DraftPage> {
+  async listDrafts(query: DraftQuery): Promise<DraftPage> {
+    const { afterId, beforeId } = query;
     const matching = [...this.#drafts.values()].filter(
-      (d) => d.state === query.state && (query.afterId === undefined || d.id > query.afterId),
+      (d) =>
+        d.state === query.state &&
+        (afterId === undefined || d.id > afterId) &&
+        (beforeId === undefined || d.id < beforeId),
     );
     return { drafts: matching.reverse().slice(0, query.limit), total: matching.length };
   }

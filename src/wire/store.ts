@@ -14,6 +14,14 @@ export interface DraftPage {
   readonly total: number;
 }
 
+/** Which drafts {@link WireStore.listDrafts} lists. */
+export interface DraftQuery {
+  readonly state: Draft['state'];
+  readonly limit: number;
+  readonly afterId?: number;
+  readonly beforeId?: number;
+}
+
 /** What a compare-and-set on a draft found. */
 export type DecideResult =
   /** The draft was waiting and now carries the decision. */
@@ -75,8 +83,12 @@ export interface WireStore {
   ): Promise<Draft[]>;
 
   getDraft(id: number): Promise<Draft | undefined>;
-  /** Drafts in a state, newest first, at most `limit`; with `afterId`, only those with larger ids. */
-  listDrafts(query: { state: Draft['state']; limit: number; afterId?: number }): Promise<DraftPage>;
+  /**
+   * Drafts in a state, newest first, at most `limit`; with `afterId`, only those with larger ids;
+   * with `beforeId`, only those with smaller ids (the next page of a list read newest first). The
+   * total counts the drafts in the state that the cursors let through.
+   */
+  listDrafts(query: DraftQuery): Promise<DraftPage>;
   /**
    * The compare-and-set behind Publish and Skip: applies the decision only if the draft is still
    * waiting. Two editors tapping at once: one gets `ok: true`, the other `ok: false` and the draft

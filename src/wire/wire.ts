@@ -96,6 +96,24 @@ export class Wire {
     now: Date,
     tr: Translator,
   ): Promise<Doc> {
+    const added = await this.createFeed(rawUrl, topic, auto, by, now, tr);
+    return this.views.feedAdded(added.feed, added.entries, added.drafts, tr);
+  }
+
+  /**
+   * Adds a feed as {@link addFeed} does, answering with what was added rather than a reply (the desk
+   * draws its own page). A URL that is not one, not http(s), already on the wire or that cannot be
+   * read (an address the reader refuses, such as loopback without `FEED_ALLOW_PRIVATE`) is a
+   * `UsageError` and nothing is added.
+   */
+  async createFeed(
+    rawUrl: string,
+    topic: string | undefined,
+    auto: boolean,
+    by: UserRef,
+    now: Date,
+    tr: Translator,
+  ): Promise<FeedAdded> {
     let url: URL;
     try {
       url = new URL(rawUrl.trim());
@@ -132,7 +150,7 @@ export class Wire {
     });
     const outcome = await this.#record(feed, read, now);
     const drafts = outcome.kind === 'new' ? outcome.drafts.length : 0;
-    return this.views.feedAdded(outcome.feed, read.doc.entries.length, drafts, tr);
+    return { feed: outcome.feed, entries: read.doc.entries.length, drafts };
   }
 
   /** `/feed list`: every feed with its status, last success, last error and entries seen. */
@@ -140,39 +158,66 @@ export class Wire {
     return this.views.feedList(await this.store.listFeeds(), tr);
   }
 
-  async #feed(id: number, tr: Translator): Promise<Feed> {
-    const feed = await this.store.getFeed(id);
-    if (!feed) throw new UsageError('unknownFeed', tr.t('wire.feed.unknown', { id }));
-    return feed;
-  }
-
   /** `/feed remove`: stops polling it and drops its waiting drafts. */
   async removeFeed(id: number, tr: Translator): Promise<Doc> {
-    const feed = await this.#feed(id, tr);
-    await this.store.deleteFeed(id);
+    const result = await this.changeFeed('remove', id, undefined);
+    if (result.kind === 'missing') throw unknownFeed(id, tr);
+    const feed = result.feed;
     return textDoc(tr.t('wire.feed.removed', { id, name: feed.title ?? feed.url }));
   }
 
   /** `/feed pause`. */
   async pauseFeed(id: number, by: UserRef, tr: Translator): Promise<Doc> {
-    const feed = await this.#feed(id, tr);
-    if (feed.status === 'paused')
-      return textDoc(tr.t('wire.feed.alreadyPaused', { id, reason: this.views.pauseReason(feed, tr) }));
-    await this.store.updateFeed(id, { status: 'paused', pausedReason: `paused by ${by.name}`, pausedBy: by });
+    const result = await this.changeFeed('pause', id, by);
+    if (result.kind === 'missing') throw unknownFeed(id, tr);
+    if (result.kind === 'alreadyPaused')
+      return textDoc(
+        tr.t('wire.feed.alreadyPaused', { id, reason: this.views.pauseReason(result.feed, tr) }),
+      );
     return textDoc(tr.t('wire.feed.paused', { id }));
   }
 
   /** `/feed resume`: also clears the failure count of a feed paused for failing. */
   async resumeFeed(id: number, tr: Translator): Promise<Doc> {
-    const feed = await this.#feed(id, tr);
-    if (feed.status === 'active') return textDoc(tr.t('wire.feed.notPaused', { id }));
-    await this.store.updateFeed(id, {
+    const result = await this.changeFeed('resume', id, undefined);
+    if (result.kind === 'missing') throw unknownFeed(id, tr);
+    if (result.kind === 'notPaused') return textDoc(tr.t('wire.feed.notPaused', { id }));
+    return textDoc(tr.t('wire.feed.resumed', { id }));
+  }
+
+  /**
+   * Pauses (by `by`), resumes or removes a feed — the rules behind `/feed pause|resume|remove` —
+   * and says what it found and did, for callers that draw their own answer (the desk).
+   */
+  async changeFeed(
+    action: 'pause' | 'resume' | 'remove',
+    id: number,
+    by: UserRef | undefined,
+  ): Promise<FeedChange> {
+    const feed = await this.store.getFeed(id);
+    if (!feed) return { kind: 'missing', id };
+    if (action === 'remove') {
+      await this.store.deleteFeed(id);
+      return { kind: 'removed', feed };
+    }
+    if (action === 'pause') {
+      if (feed.status === 'paused') return { kind: 'alreadyPaused', feed };
+      const name = by?.name ?? 'an editor';
+      const changes = {
+        status: 'paused',
+        pausedReason: `paused by ${name}`,
+        ...(by && { pausedBy: by }),
+      } as const;
+      return { kind: 'paused', feed: (await this.store.updateFeed(id, changes)) ?? feed };
+    }
+    if (feed.status === 'active') return { kind: 'notPaused', feed };
+    const resumed = await this.store.updateFeed(id, {
       status: 'active',
       pausedReason: undefined,
       pausedBy: undefined,
       failures: 0,
     });
-    return textDoc(tr.t('wire.feed.resumed', { id }));
+    return { kind: 'resumed', feed: resumed ?? feed };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -275,13 +320,28 @@ export class Wire {
 
   /** `/wire publish <id> [topic]`. */
   async publish(id: number, by: UserRef, topic: string | undefined, now: Date, tr: Translator): Promise<Doc> {
-    const result = await this.#publish(id, by, topic, now, false, tr);
-    return this.views.publishReply(result, tr);
+    return this.views.publishReply(await this.decide('publish', id, by, topic, now, tr), tr);
   }
 
   /** `/wire skip <id>`. */
   async skip(id: number, by: UserRef, now: Date, tr: Translator): Promise<Doc> {
-    return this.views.skipReply(await this.#skip(id, by, now), tr);
+    return this.views.skipReply(await this.decide('skip', id, by, undefined, now, tr), tr);
+  }
+
+  /**
+   * Publishes (under `topic`, else the draft's own) or skips a waiting draft: the one decision path
+   * of commands, buttons and the desk. Publishing validates as `/post` does (`invalid`, with the
+   * problems in `tr`'s language); of two decisions at once, one wins and the other gets `taken`.
+   */
+  decide(
+    action: 'publish' | 'skip',
+    id: number,
+    by: UserRef,
+    topic: string | undefined,
+    now: Date,
+    tr: Translator,
+  ): Promise<DecisionResult> {
+    return action === 'publish' ? this.#publish(id, by, topic, now, false, tr) : this.#skip(id, by, now);
   }
 
   /**
@@ -300,8 +360,9 @@ export class Wire {
   ): Promise<PressReply> {
     let notice: string;
     if (action === 'publish')
-      notice = this.views.publishNotice(await this.#publish(id, by, topic, now, false, tr), tr);
-    else if (action === 'skip') notice = this.views.skipNotice(await this.#skip(id, by, now), tr);
+      notice = this.views.publishNotice(await this.decide('publish', id, by, topic, now, tr), tr);
+    else if (action === 'skip')
+      notice = this.views.skipNotice(await this.decide('skip', id, by, undefined, now, tr), tr);
     else notice = this.views.stateNotice(await this.store.getDraft(id), tr);
     const ids = viewDraftIds(view);
     if (ids.length === 0) return { notice };
@@ -356,6 +417,26 @@ export class Wire {
     if (decided.ok) return { kind: 'skipped', draft: decided.draft };
     return decided.draft ? { kind: 'taken', draft: decided.draft } : { kind: 'missing', id };
   }
+}
+
+/** What {@link Wire.createFeed} added. */
+export interface FeedAdded {
+  readonly feed: Feed;
+  /** Entries the feed held when it was first read. */
+  readonly entries: number;
+  /** Drafts that first read left waiting on the wire. */
+  readonly drafts: number;
+}
+
+/** What {@link Wire.changeFeed} found and did. */
+export type FeedChange =
+  | { readonly kind: 'removed' | 'paused' | 'resumed'; readonly feed: Feed }
+  /** Nothing to do: the feed already was so. */
+  | { readonly kind: 'alreadyPaused' | 'notPaused'; readonly feed: Feed }
+  | { readonly kind: 'missing'; readonly id: number };
+
+function unknownFeed(id: number, tr: Translator): UsageError {
+  return new UsageError('unknownFeed', tr.t('wire.feed.unknown', { id }));
 }
 
 /** How a Publish or Skip went. */

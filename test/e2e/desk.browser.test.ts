@@ -12,6 +12,7 @@ import { freePort } from '../adapters/desk/harness.js';
 import { recordingLogger } from '../adapters/telegram/harness.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { TestClock } from '../helpers/newsroom.js';
+import { FeedServer, rss } from '../wire/feed-server.js';
 
 /** Screenshots land here (not committed); the README's two were copied from a run. */
 const SHOTS = path.join(import.meta.dirname, '..', 'output');
@@ -44,6 +45,7 @@ describe('the desk in a browser', () => {
   let browser: Browser;
   let desk: string;
   let clock: TestClock;
+  let feeds: FeedServer;
   const { logger, records } = recordingLogger();
   const dialogs: string[] = [];
 
@@ -90,6 +92,7 @@ describe('the desk in a browser', () => {
   beforeAll(async () => {
     fake = new FakeTelegram();
     const { apiRoot } = await fake.start();
+    feeds = await new FeedServer().start();
     const port = await freePort();
     desk = `http://127.0.0.1:${port}`;
     clock = new TestClock('2022-01-11T06:00:00Z');
@@ -101,6 +104,8 @@ describe('the desk in a browser', () => {
         DESK_PORT: String(port),
         DESK_PUBLIC_URL: desk,
         SAMPLE_DATA: '1',
+        // The wire's feeds in these tests are on 127.0.0.1.
+        FEED_ALLOW_PRIVATE: '1',
       }),
       logger,
       store: new MemoryStore(),
@@ -114,6 +119,7 @@ describe('the desk in a browser', () => {
     await browser?.close();
     await app?.stop();
     await fake?.stop();
+    await feeds?.stop();
   });
 
   it('signs in through the link the bot sends in a Telegram chat; a reader gets the editor-only reply', async () => {
@@ -289,6 +295,114 @@ describe('the desk in a browser', () => {
     } finally {
       evil.close();
     }
+    await context.close();
+  });
+
+  it('runs the wire from the Wire page: adds feeds, publishes and skips drafts, pauses a feed (screenshot)', async () => {
+    const entry = (n: number, title: string, body: string, day: number) =>
+      `<title>${title}</title><link>https://www.caixinglobal.com/2022-01-${day}/${n}/</link><guid>cx-${n}</guid><description>${body}</description><pubDate>${day} Jan 2022 0${n}:30:00 GMT</pubDate>`;
+    const caixin = feeds.serve(
+      '/caixin.xml',
+      rss('Caixin Global · Blockchain', [
+        entry(
+          1,
+          'Sichuan ends hydro-power discounts for bitcoin miners',
+          'The province said its discount scheme for crypto miners ends in June. Miners are moving their machines north.',
+          9,
+        ),
+        entry(
+          2,
+          'Inner Mongolia names the last mining farms it will close',
+          'Officials listed 45 farms that must be shut by March. Operators have to remove the machines.',
+          10,
+        ),
+        entry(
+          3,
+          'Miners’ hash rate share in China falls below 10%',
+          'Cambridge figures show the country’s share of the network dropped again. Kazakhstan and the US gained.',
+          10,
+        ),
+      ]),
+    );
+    const ledger = feeds.serve(
+      '/ledger.xml',
+      rss('The Ledger Insights', [
+        entry(
+          4,
+          'Digital-collectibles platforms told to stop secondary trading',
+          'An industry body warned NFT platforms against resale markets. Several apps paused transfers.',
+          10,
+        ),
+      ]),
+    );
+    const { context, page } = await signedIn();
+    await page.getByRole('link', { name: 'Wire', exact: true }).click();
+    await page.waitForURL(`${desk}/wire`);
+
+    // A refusal keeps what was typed, next to the field.
+    await page.getByLabel('URL').fill('caixin dot com');
+    await page.getByRole('button', { name: 'Add the feed' }).click();
+    expect(await page.locator('#feed-url-error').textContent()).toContain('is not a URL');
+    expect(await page.getByLabel('URL').inputValue()).toBe('caixin dot com');
+
+    await page.getByLabel('URL').fill(caixin);
+    await page.getByLabel('Topic', { exact: true }).selectOption('mining');
+    await page.getByRole('button', { name: 'Add the feed' }).click();
+    await page.waitForURL(/done=added/);
+    expect(await page.locator('.notice').textContent()).toContain(
+      'Added feed #1: Caixin Global · Blockchain.',
+    );
+    await page.getByLabel('URL').fill(ledger);
+    await page.getByLabel('Auto-publish').check();
+    await page.getByRole('button', { name: 'Add the feed' }).click();
+    await page.waitForURL(/done=added/);
+    expect(await page.locator('.feeds tbody tr').count()).toBe(2);
+
+    // Draft 4 (by aliases: "NFT" chose it) and the newest of the first feed.
+    await page.getByRole('button', { name: 'Publish draft 3' }).click();
+    await page.waitForURL(/decided=3/);
+    expect(await page.locator('.notice').textContent()).toMatch(/Draft 3: ✅ Published by Mei as #\d+\./);
+    expect(await ask(READER_CHAT, '/brief')).toContain('Miners’ hash rate share in China falls below 10%');
+    await page.getByRole('button', { name: 'Skip draft 1' }).click();
+    await page.waitForURL(/decided=1/);
+    expect(await page.locator('.notice').textContent()).toContain('Draft 1: ✖️ Skipped by Mei.');
+    await page.getByRole('button', { name: 'Pause feed 2' }).click();
+    await page.waitForURL(/done=paused/);
+    expect(await page.locator('#feed-2 .status').textContent()).toBe('paused');
+    expect(await page.locator('#decided ~ .decided li').count()).toBe(2);
+
+    for (const viewport of [PHONE, DESKTOP]) {
+      await page.setViewportSize(viewport);
+      const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      expect(width).toBeLessThanOrEqual(viewport.width);
+      expect(await page.evaluate(UNNAMED_CONTROLS)).toEqual([]);
+    }
+    await page.goto(`${desk}/wire`);
+    await page.screenshot({ path: path.join(SHOTS, 'desk-wire.png'), fullPage: true });
+    await page.setViewportSize(PHONE);
+    await page.screenshot({ path: path.join(SHOTS, 'desk-wire-phone.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('shows a feed’s script title and headline as text on the Wire page', async () => {
+    // Entities twice: the feed's text, once its own HTML is read as text, is the tag itself.
+    const evil = '&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;';
+    const url = feeds.serve(
+      '/evil.xml',
+      rss(evil, [`<title>${evil}</title><guid>evil-1</guid><description>Body ${evil}</description>`]),
+    );
+    const { context, page } = await signedIn();
+    await page.goto(`${desk}/wire`);
+    await page.getByLabel('URL').fill(url);
+    await page.getByRole('button', { name: 'Add the feed' }).click();
+    await page.waitForURL(/done=added/);
+    const row = page.locator('.feeds tbody tr').last();
+    expect(await row.locator('strong').textContent()).toBe('<script>alert(1)</script>');
+    expect(await page.locator('.wire-draft .item-headline').first().textContent()).toBe(
+      '<script>alert(1)</script>',
+    );
+    await page.waitForTimeout(300);
+    expect(dialogs).toEqual([]);
     await context.close();
   });
 

@@ -45,6 +45,8 @@ export interface NewsroomFixtureOptions {
   readonly defaultDeliveryTime?: string;
   /** The desk's sign-in links, for `/desk`. */
   readonly desk?: DeskLinks;
+  /** How the wire reads feeds; by default it reads none. */
+  readonly reader?: FeedReader;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function makeNewsroom(options: NewsroomFixtureOptions = {}) {
     discord: new Set(options.editors?.discord ?? []),
     console: new Set([CONSOLE_USER_ID, ...(options.editors?.console ?? [])]),
   };
-  const wire = new Wire({ store: new MemoryWireStore(), newsroom, reader: NO_FEEDS });
+  const wire = new Wire({ store: new MemoryWireStore(), newsroom, reader: options.reader ?? NO_FEEDS });
   const dispatcher = new Dispatcher(commands, newsroom, editors, silentLogger, wire, options.desk);
   return { clock, store, topics, newsroom, dispatcher, wire };
 }

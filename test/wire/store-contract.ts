@@ -140,6 +140,30 @@ export function wireStoreContract(
       expect((await store.listDrafts({ state: 'skipped', limit: 5 })).total).toBe(1);
     });
 
+    it('pages drafts newest first before an id, and between two ids', async () => {
+      const store = await make();
+      const feed = await store.addFeed(feedInput());
+      await store.recordPoll(
+        feed.id,
+        [],
+        ['a', 'b', 'c', 'd', 'e'].map((k) => draft(feed.id, k)),
+        {},
+      );
+      await store.decideDraft(3, { state: 'skipped', by: EDITOR, at: AT });
+      const first = await store.listDrafts({ state: 'waiting', limit: 2 });
+      expect(first.drafts.map((d) => d.id)).toEqual([5, 4]);
+      expect(first.total).toBe(4);
+      const next = await store.listDrafts({ state: 'waiting', limit: 2, beforeId: 4 });
+      expect(next.drafts.map((d) => d.id)).toEqual([2, 1]);
+      expect(next.total).toBe(2);
+      expect((await store.listDrafts({ state: 'waiting', limit: 2, beforeId: 1 })).drafts).toEqual([]);
+      const between = await store.listDrafts({ state: 'waiting', limit: 5, afterId: 1, beforeId: 5 });
+      expect(between.drafts.map((d) => d.id)).toEqual([4, 2]);
+      expect(
+        (await store.listDrafts({ state: 'skipped', limit: 5, beforeId: 4 })).drafts.map((d) => d.id),
+      ).toEqual([3]);
+    });
+
     it('keeps each editor’s notification cursor, never moving it back', async () => {
       const store = await make();
       expect(await store.notifiedUpTo('telegram:1')).toBe(0);

@@ -14,6 +14,7 @@ import { searchItems } from '../../core/search.js';
 import { nextDelivery } from '../../core/subscription.js';
 import { describeInstant, localDate } from '../../core/time.js';
 import type { Logger } from '../../log.js';
+import type { Wire } from '../../wire/wire.js';
 import { type Asset, loadAssets } from './assets.js';
 import { type DeskAuth, SESSION_MS } from './auth.js';
 import type { SafeHtml } from './html.js';
@@ -44,6 +45,7 @@ import {
 } from './pages/sign-in.js';
 import { drawBoth, previewDraft } from './preview.js';
 import { FailureLimiter, type FailureLimiterOptions } from './rate-limit.js';
+import { wireRoutes } from './wire-routes.js';
 
 /**
  * The Content-Security-Policy of every response: scripts, styles and everything else only from the
@@ -95,9 +97,12 @@ export interface DeskServerOptions {
   readonly host?: string;
   /** @defaultValue {@link DEFAULT_LIMITER} */
   readonly limiter?: FailureLimiterOptions;
+  /** The news wire, for the Wire section; without it that page says the wire is not running. */
+  readonly wire?: Wire;
 }
 
-type Env = { Variables: { session: DeskSession; sessionId: string } };
+/** What a request carries once its session is checked. */
+export type Env = { Variables: { session: DeskSession; sessionId: string } };
 
 /** A running desk. */
 export interface DeskServer {
@@ -462,6 +467,8 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
       ),
     );
   });
+
+  wireRoutes(app, { newsroom, ...(options.wire && { wire: options.wire }) });
 
   app.notFound((c) => htmlResponse(c, plainPage('Not found', ['The desk has no such page.']), 404));
   // The route pattern is logged, never the path: a sign-in path holds a token.

@@ -3,6 +3,8 @@ import { DeskAuth } from '../../../src/adapters/desk/auth.js';
 import type { FailureLimiterOptions } from '../../../src/adapters/desk/rate-limit.js';
 import { type DeskServer, startDeskServer } from '../../../src/adapters/desk/server.js';
 import type { UserRef } from '../../../src/core/chat.js';
+import { FeedParser } from '../../../src/wire/parser.js';
+import { HttpFeedReader } from '../../../src/wire/reader.js';
 import { makeNewsroom, type NewsroomFixtureOptions } from '../../helpers/newsroom.js';
 import { recordingLogger } from '../telegram/harness.js';
 
@@ -26,13 +28,24 @@ export interface DeskOptions extends NewsroomFixtureOptions {
   /** The public address; default `http://127.0.0.1:<port>`. */
   readonly publicUrl?: string;
   readonly limiter?: FailureLimiterOptions;
+  /** `FEED_ALLOW_PRIVATE` for the wire's reader; default on, so feeds on 127.0.0.1 can be read. */
+  readonly allowPrivate?: boolean;
 }
 
-/** A desk on a newsroom (memory store, sample briefing, test clock) served on 127.0.0.1 over real HTTP. */
+/**
+ * A desk on a newsroom (memory store, sample briefing, test clock) and its wire (memory store, a
+ * real HTTP feed reader; the dispatcher's, so chat and the desk decide drafts together), served
+ * on 127.0.0.1 over real HTTP.
+ */
 export async function startDesk(options: DeskOptions = {}) {
+  const parser = new FeedParser();
   const room = await makeNewsroom({
     editors: { telegram: [EDITOR.id] },
     now: '2022-01-11T06:00:00Z',
+    reader: new HttpFeedReader(
+      { allowPrivate: options.allowPrivate ?? true, idleTimeoutMs: 2_000, deadlineMs: 3_000 },
+      parser,
+    ),
     ...options,
   });
   const port = await freePort();
@@ -52,6 +65,7 @@ export async function startDesk(options: DeskOptions = {}) {
     publicUrl,
     port,
     host: '127.0.0.1',
+    wire: room.wire,
     ...(options.limiter && { limiter: options.limiter }),
   });
   const origin = new URL(publicUrl).origin;
@@ -88,7 +102,10 @@ export async function startDesk(options: DeskOptions = {}) {
     return cookie.split(';')[0]!;
   };
 
-  const stop = () => server.close();
+  const stop = async () => {
+    await server.close();
+    await parser.close();
+  };
   return {
     ...room,
     port,
@@ -96,6 +113,7 @@ export async function startDesk(options: DeskOptions = {}) {
     publicUrl,
     sessions,
     auth,
+    wireStore: room.wire.store,
     server,
     logger,
     records,

@@ -7,6 +7,7 @@ export const SECTIONS = [
   { id: 'write', label: 'Write', href: '/write' },
   { id: 'search', label: 'Search', href: '/search' },
   { id: 'deliveries', label: 'Deliveries', href: '/deliveries' },
+  { id: 'wire', label: 'Wire', href: '/wire' },
 ] as const;
 
 /** One of {@link SECTIONS}. */
