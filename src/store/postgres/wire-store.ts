@@ -4,6 +4,7 @@ import type { Draft, DraftDecision, Feed, NewDraft } from '../../wire/model.js';
 import {
   type DecideResult,
   type DraftPage,
+  type DraftQuery,
   type FeedChanges,
   MAX_SEEN_KEYS_PER_FEED,
   type WireBatch,
@@ -254,15 +255,19 @@ export class PostgresWireStore implements WireStore {
     });
   }
 
-  listDrafts(query: { state: Draft['state']; limit: number; afterId?: number }): Promise<DraftPage> {
+  listDrafts(query: DraftQuery): Promise<DraftPage> {
     return this.#track(async () => {
+      // Ids are positive; 0 and no upper bound stand for "no cursor" (the index serves either way).
       const after = query.afterId ?? 0;
+      const before = query.beforeId ?? null;
       const { rows } = await this.#pool.query<DraftRow & { total: string }>(
-        `WITH matching AS (SELECT ${DRAFT_COLUMNS} FROM wire_drafts WHERE state = $1 AND id > $2)
+        `WITH matching AS (
+           SELECT ${DRAFT_COLUMNS} FROM wire_drafts
+           WHERE state = $1 AND id > $2 AND ($3::bigint IS NULL OR id < $3::bigint))
          SELECT m.*, (SELECT count(*) FROM matching) AS total
          FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (SELECT * FROM matching ORDER BY id DESC LIMIT $3) AS m ON true`,
-        [query.state, after, query.limit],
+         LEFT JOIN LATERAL (SELECT * FROM matching ORDER BY id DESC LIMIT $4) AS m ON true`,
+        [query.state, after, before, query.limit],
       );
       const total = Number(rows[0]?.total ?? 0);
       return { drafts: rows.filter((r) => r.id !== null).map(toDraft), total };
