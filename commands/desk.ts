@@ -13,7 +13,8 @@ export default defineCommand({
     // to the asker (ephemeral); Telegram groups and channels have no such reply.
     if (ctx.chatKind !== 'private' && ctx.chat.platform !== 'discord')
       return textDoc(tr.t('desk.privateOnly'), { private: true, tone: 'error' });
-    const link = await ctx.desk.signInLink(ctx.user!, ctx.now);
+    // The desk speaks the language this reply is in, unless the editor's browser chose one.
+    const link = await ctx.desk.signInLink(ctx.user!, ctx.now, tr.language);
     return {
       blocks: [
         { type: 'paragraph', text: tr.t('desk.link', { url: link.url }) },

@@ -14,6 +14,8 @@ export interface SignInToken {
   readonly expiresAt: string;
   /** Set when the link was used; a used link is kept until it expires, so the desk can say "used". */
   readonly usedAt?: string;
+  /** The language of the chat `/desk` was sent from (`zh-CN`): the desk speaks it unless the browser chose. */
+  readonly language?: string;
 }
 
 /** An editor's signed-in session on the desk, stored by the hash of its id. */
@@ -24,11 +26,13 @@ export interface DeskSession {
   /** ISO instants. */
   readonly createdAt: string;
   readonly expiresAt: string;
+  /** The sign-in link's {@link SignInToken.language}, kept for the session's pages. */
+  readonly language?: string;
 }
 
 /** What using a sign-in token came to. */
 export type TokenUse =
-  | { readonly kind: 'ok'; readonly user: UserRef }
+  | { readonly kind: 'ok'; readonly user: UserRef; readonly language?: string }
   /** Used before (by this browser or another): a link works once. */
   | { readonly kind: 'used' }
   | { readonly kind: 'expired' }
@@ -50,7 +54,7 @@ export interface DeskSessions {
   /** The token with this hash, used or not (to tell "used" from "unknown" before a sign-in). */
   findSignInToken(hash: string): Promise<SignInToken | undefined>;
   /**
-   * Marks the token used at `now` and returns its editor — only if it exists, is unused and has not
+   * Marks the token used at `now` and returns its editor and language — only if it exists, is unused and has not
    * expired at `now` (ISO instant).
    */
   useSignInToken(hash: string, now: string): Promise<TokenUse>;
@@ -70,6 +74,13 @@ export interface DeskSessions {
 
 /** Mints the one-time links `/desk` replies with; absent when the desk is off (`DESK_PORT` unset). */
 export interface DeskLinks {
-  /** A link that signs `user` in once, within its lifetime. */
-  signInLink(user: UserRef, now: Date): Promise<{ readonly url: string; readonly expiresAt: Date }>;
+  /**
+   * A link that signs `user` in once, within its lifetime, to a desk in `language` (the language of
+   * the chat that asked) unless the browser chose another.
+   */
+  signInLink(
+    user: UserRef,
+    now: Date,
+    language?: string,
+  ): Promise<{ readonly url: string; readonly expiresAt: Date }>;
 }

@@ -112,6 +112,16 @@ export class Translator {
     return key === undefined ? stored : this.#t(key);
   }
 
+  /** A number as this language writes it: `1,234.5`; `fractionDigits` fixes the digits after the point. */
+  number(value: number, fractionDigits?: number): string {
+    return new Intl.NumberFormat(
+      this.pack.code,
+      fractionDigits === undefined
+        ? {}
+        : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits },
+    ).format(value);
+  }
+
   /** Entries of a list in running text: `a, b` or `a、b`. */
   list(entries: readonly string[]): string {
     return entries.join(this.pack.listSeparator);

@@ -54,7 +54,11 @@ export class DeskTable {
     if (token.usedAt !== undefined) return { kind: 'used' };
     if (token.expiresAt <= now) return { kind: 'expired' };
     this.#change({ kind: 'tokenUsed', hash, at: now });
-    return { kind: 'ok', user: structuredClone(token.user) };
+    return {
+      kind: 'ok',
+      user: structuredClone(token.user),
+      ...(token.language !== undefined && { language: token.language }),
+    };
   }
 
   getSession(hash: string): DeskSession | undefined {

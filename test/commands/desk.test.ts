@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { DeskAuth } from '../../src/adapters/desk/auth.js';
+import { DeskAuth, hashSecret } from '../../src/adapters/desk/auth.js';
 import { Dispatcher, type Invocation } from '../../src/core/dispatch.js';
 import { renderText } from '../../src/core/render-text.js';
 import { silentLogger } from '../../src/log.js';
@@ -55,9 +55,12 @@ describe('/desk', () => {
   });
 
   it('answers in the chat’s language (the link, its expiry, the refusal in a group)', async () => {
-    const { run } = await setUp();
+    const { run, sessions } = await setUp();
     const { text } = await run({ locale: 'zh-CN' });
     expect(text).toContain('你的编辑台链接：https://desk.example.org/sign-in/');
+    // The link signs in to a desk in the chat's language.
+    const token = /sign-in\/([0-9a-f]{64})/.exec(text)![1]!;
+    expect((await sessions.findSignInToken(hashSecret(token)))?.language).toBe('zh-CN');
     expect(text).toContain('它只能登录一次，有效期到 2022年1月11日 星期二 14:10 (Asia/Shanghai)。请勿分享。');
     const group = await run({
       chat: { platform: 'telegram', id: '-100' },

@@ -14,7 +14,7 @@ import { launchBrowser } from '../helpers/browser.js';
 import { TestClock } from '../helpers/newsroom.js';
 import { FeedServer, rss } from '../wire/feed-server.js';
 
-/** Screenshots land here (not committed); the README's two were copied from a run. */
+/** Screenshots land here (not committed); the README's three were copied from a run. */
 const SHOTS = path.join(import.meta.dirname, '..', 'output');
 const EDITOR_CHAT = { id: 111, type: 'private', first_name: 'Mei' } as const;
 const READER_CHAT = { id: 222, type: 'private', first_name: 'Rita' } as const;
@@ -451,6 +451,76 @@ describe('the desk in a browser', () => {
       await context.close();
     });
   }
+
+  it('speaks Chinese to an editor whose chat speaks it, and switches language on the page (screenshot)', async () => {
+    expect(await ask(EDITOR_CHAT, '/language zh')).toContain('中文');
+    try {
+      const { context, page } = await signedIn();
+      expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+      expect(await page.locator('h1').textContent()).toBe('今日简报 — 2022年1月11日 星期二');
+      // Every page fits and names its controls in Chinese too (Chinese words are wider than they look).
+      for (const where of [
+        '/',
+        '/deliveries',
+        '/search?q=NFT',
+        '/deliveries/digest?key=telegram%3A222',
+        '/items/1/delete',
+      ]) {
+        await page.goto(`${desk}${where}`);
+        const wide = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+        expect(wide, where).toBeLessThanOrEqual(DESKTOP.width);
+        expect((await page.evaluate(UNNAMED_CONTROLS)) as string[], where).toEqual([]);
+        expect(await page.getAttribute('html', 'lang'), where).toBe('zh-CN');
+      }
+      await page.goto(`${desk}/deliveries`);
+      await page.screenshot({ path: path.join(SHOTS, 'desk-zh-deliveries.png'), fullPage: true });
+      await page.goto(`${desk}/`);
+      await page.screenshot({ path: path.join(SHOTS, 'desk-zh-briefing.png') });
+      await page.getByRole('link', { name: '撰写', exact: true }).click();
+      await page.waitForURL(`${desk}/write`);
+      await page.getByLabel('话题').selectOption('nft');
+      await page.getByLabel('标题').fill('幻核停止销售数字藏品');
+      await page
+        .getByLabel('正文')
+        .fill(
+          '腾讯旗下的数字藏品平台幻核停止发售新藏品，并为用户办理退款。\n\n监管部门此前已警告平台不得开展二级市场交易。',
+        );
+      await page.getByLabel('来源', { exact: true }).fill('财新');
+      await page.getByLabel('来源 URL').fill('https://www.caixin.com/');
+      await expect
+        .poll(() =>
+          page.locator('#preview .tg-bubble').first().locator('a[href="https://www.caixin.com/"]').count(),
+        )
+        .toBe(1);
+      expect(await page.locator('#headline-count').textContent()).toBe('10 / 200');
+      expect(await page.locator('.tg-meta').first().textContent()).toMatch(/^[\d,]+ \/ 4,096 个字符$/);
+      const unnamed = (await page.evaluate(UNNAMED_CONTROLS)) as string[];
+      expect(unnamed).toEqual([]);
+      const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      expect(width).toBeLessThanOrEqual(DESKTOP.width);
+      await page.screenshot({ path: path.join(SHOTS, 'desk-zh.png') });
+      // A mistake is named in Chinese by the core's own check.
+      await page.getByLabel('来源 URL').fill('ftp://example.org/');
+      await page.getByRole('button', { name: '发布' }).click();
+      expect(await page.locator('#sourceUrl-error').textContent()).toBe(
+        '来源 URL "ftp://example.org/" 必须以 http:// 或 https:// 开头。',
+      );
+      // The switch: English from here on in this browser, back on the same page.
+      await page.goto(`${desk}/search?q=NFT`);
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.waitForURL(`${desk}/search?q=NFT`);
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+      expect(await page.locator('h1').textContent()).toBe('Search');
+      const cookie = (await context.cookies()).find((c) => c.name === 'briefcast_desk_language');
+      expect(cookie).toMatchObject({ value: 'en', httpOnly: true, sameSite: 'Lax', path: '/' });
+      await page.getByRole('button', { name: '中文' }).click();
+      await page.waitForURL(`${desk}/search?q=NFT`);
+      expect(await page.locator('h1').textContent()).toBe('搜索');
+      await context.close();
+    } finally {
+      await ask(EDITOR_CHAT, '/language en');
+    }
+  });
 
   it('logs no sign-in link or session', async () => {
     const link = await deskLink();

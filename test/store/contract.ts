@@ -829,6 +829,20 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.deskSigningKey('first')).toBe('first');
         expect(await store.deskSigningKey('second')).toBe('first');
       });
+
+      it('keeps the language of a sign-in token and a session, and leaves it out when there is none', async () => {
+        const store = await fresh();
+        await store.addSignInToken({ ...token, hash: 'zh', language: 'zh-CN' });
+        expect((await store.findSignInToken('zh'))?.language).toBe('zh-CN');
+        expect(await store.useSignInToken('zh', NOW)).toEqual({ kind: 'ok', user, language: 'zh-CN' });
+        await store.addSignInToken(token);
+        expect(await store.useSignInToken('h1', NOW)).toEqual({ kind: 'ok', user });
+        const session = { hash: 's1', user, createdAt: NOW, expiresAt: LEASE_END, language: 'zh-CN' };
+        await store.addSession(session);
+        expect(await store.getSession('s1')).toEqual(session);
+        await store.addSession({ hash: 's2', user, createdAt: NOW, expiresAt: LEASE_END });
+        expect(await store.getSession('s2')).not.toHaveProperty('language');
+      });
     });
 
     // The wire's data lives in every store too, with its own rules (compare-and-set decisions, seen keys).

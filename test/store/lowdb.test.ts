@@ -71,6 +71,7 @@ describe('LowdbStore', () => {
       user,
       createdAt: '2026-01-01T00:00:00.000Z',
       expiresAt: '2026-01-01T12:00:00.000Z',
+      language: 'zh-CN',
     });
     await store.addSession({
       hash: 's2',
@@ -84,13 +85,13 @@ describe('LowdbStore', () => {
     simulateCrash(file);
     const replayed = await open();
     expect((await replayed.useSignInToken('h1', '2026-01-01T00:02:00.000Z')).kind).toBe('used');
-    expect(await replayed.getSession('s1')).toMatchObject({ user });
+    expect(await replayed.getSession('s1')).toMatchObject({ user, language: 'zh-CN' });
     expect(await replayed.getSession('s2')).toBeUndefined();
     expect(await replayed.deskSigningKey('key-2')).toBe('key-1');
     await replayed.close();
     expect(json(file).desk.sessions).toHaveLength(1);
     const again = await open();
-    expect(await again.getSession('s1')).toBeDefined();
+    expect(await again.getSession('s1')).toMatchObject({ language: 'zh-CN' });
     expect(await again.deskSigningKey('key-3')).toBe('key-1');
     await again.close();
   });

@@ -52,7 +52,7 @@ export class DeskAuth implements DeskLinks {
 
   constructor(private readonly options: DeskAuthOptions) {}
 
-  async signInLink(user: UserRef, now: Date): Promise<{ url: string; expiresAt: Date }> {
+  async signInLink(user: UserRef, now: Date, language?: string): Promise<{ url: string; expiresAt: Date }> {
     await this.#purge(now);
     const token = newSecret();
     const expiresAt = new Date(now.getTime() + SIGN_IN_LINK_MS);
@@ -61,6 +61,7 @@ export class DeskAuth implements DeskLinks {
       user,
       createdAt: now.toISOString(),
       expiresAt: expiresAt.toISOString(),
+      ...(language !== undefined && { language }),
     });
     return { url: `${this.options.publicUrl}/sign-in/${token}`, expiresAt };
   }
@@ -87,6 +88,7 @@ export class DeskAuth implements DeskLinks {
       user: use.user,
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + SESSION_MS).toISOString(),
+      ...(use.language !== undefined && { language: use.language }),
     };
     await this.options.sessions.addSession(session);
     return { sessionId, session };

@@ -1,4 +1,5 @@
 import type { SendRate } from '../../core/store.js';
+import type { Translator } from '../../i18n/translator.js';
 import { html, type SafeHtml } from './html.js';
 
 /** The chart's drawing area, in SVG units (it scales to the page's width). */
@@ -19,9 +20,10 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 /**
  * Digests sent per second over a run as an SVG bar chart, drawn on the server: one bar per bucket,
  * the y axis in messages per second, the x axis in seconds since the run started. Colours come from
- * attributes and the stylesheet (the CSP allows no inline style).
+ * attributes and the stylesheet (the CSP allows no inline style). Its words and numbers are in
+ * `tr`'s language.
  */
-export function sendRateChart(rate: SendRate, label: string): SafeHtml {
+export function sendRateChart(rate: SendRate, label: string, tr: Translator): SafeHtml {
   const { bucketSeconds, counts } = rate;
   const perSecond = counts.map((c) => c / bucketSeconds);
   const peak = Math.max(0, ...perSecond);
@@ -34,8 +36,14 @@ export function sendRateChart(rate: SendRate, label: string): SafeHtml {
   const peakAt = perSecond.indexOf(peak) * bucketSeconds;
   const description =
     total === 0
-      ? 'Nothing was sent in this run.'
-      : `${total} sent over ${seconds} s; peak ${round1(peak)} per second at ${peakAt} s; average ${round1(total / Math.max(1, seconds))} per second.`;
+      ? tr.t('desk.chart.nothing')
+      : tr.t('desk.chart.description', {
+          total,
+          seconds,
+          peak: round1(peak),
+          at: peakAt,
+          average: round1(total / Math.max(1, seconds)),
+        });
   const y = (v: number) => MARGIN.top + plotH - (v / top) * plotH;
   const ticks = [0, top / 2, top];
   const xTicks = [0, Math.round(seconds / 2), seconds];
@@ -47,7 +55,7 @@ export function sendRateChart(rate: SendRate, label: string): SafeHtml {
         (
           t,
         ) => html`<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(t)}" y2="${y(t)}"></line>
-        <text class="axis" x="${MARGIN.left - 6}" y="${y(t) + 4}" text-anchor="end">${round1(t)}</text>`,
+        <text class="axis" x="${MARGIN.left - 6}" y="${y(t) + 4}" text-anchor="end">${tr.number(round1(t))}</text>`,
       )}
       ${perSecond.map((v, i) =>
         v > 0
@@ -56,9 +64,9 @@ export function sendRateChart(rate: SendRate, label: string): SafeHtml {
       )}
       ${xTicks.map(
         (t, i) =>
-          html`<text class="axis" x="${MARGIN.left + (seconds === 0 ? 0 : (t / seconds) * plotW)}" y="${HEIGHT - 8}" text-anchor="${i === 0 ? 'start' : i === 2 ? 'end' : 'middle'}">${t} s</text>`,
+          html`<text class="axis" x="${MARGIN.left + (seconds === 0 ? 0 : (t / seconds) * plotW)}" y="${HEIGHT - 8}" text-anchor="${i === 0 ? 'start' : i === 2 ? 'end' : 'middle'}">${tr.t('desk.chart.seconds', { value: t })}</text>`,
       )}
     </svg>
-    <figcaption>${label}: ${description}${bucketSeconds > 1 ? ` Each bar is ${bucketSeconds} seconds.` : ''}</figcaption>
+    <figcaption>${tr.t('desk.chart.caption', { label, description })}${bucketSeconds > 1 ? ` ${tr.t('desk.chart.bucket', { seconds: bucketSeconds })}` : ''}</figcaption>
   </figure>`;
 }

@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import { isWebUrl } from '../../core/items.js';
+import type { Translator } from '../../i18n/translator.js';
 import { DISCORD_LIMITS, type DiscordPayload, embedsLength } from '../discord/render.js';
 import { escapeHtml, html, type SafeHtml, trusted } from './html.js';
 
@@ -94,17 +95,17 @@ function drawEmbed(embed: APIEmbed): SafeHtml {
   </div>`;
 }
 
-/** Discord messages drawn as the bot's posts with their embeds, each with its count against the limit. */
-export function drawDiscord(payloads: readonly DiscordPayload[]): SafeHtml {
+/** Discord messages drawn as the bot's posts with their embeds, each with its count against the limit (in `tr`'s words). */
+export function drawDiscord(payloads: readonly DiscordPayload[], tr: Translator): SafeHtml {
   return html`<div class="dc-chat">${payloads.map((payload, i) => {
     const { length, limit } = discordMessageLength(payload);
     return html`<div class="dc-message">
       <div class="dc-avatar" aria-hidden="true">B</div>
       <div class="dc-body">
-        <div class="dc-author">Briefcast <span class="dc-app">APP</span></div>
+        <div class="dc-author">Briefcast <span class="dc-app">${tr.t('desk.preview.app')}</span></div>
         ${payload.content !== undefined ? html`<div class="dc-content">${md(payload.content)}</div>` : ''}
         ${(payload.embeds ?? []).map(drawEmbed)}
-        <div class="dc-meta${length > limit ? ' over' : ''}">${payloads.length > 1 ? `message ${i + 1} of ${payloads.length} · ` : ''}${length.toLocaleString('en')} / ${limit.toLocaleString('en')} characters${payload.content === undefined ? ' in embeds' : ''}</div>
+        <div class="dc-meta${length > limit ? ' over' : ''}">${payloads.length > 1 ? tr.t('desk.preview.messageOf', { n: i + 1, total: payloads.length }) : ''}${tr.t(payload.content === undefined ? 'desk.preview.embedCharacters' : 'desk.preview.characters', { length, limit })}</div>
       </div>
     </div>`;
   })}</div>`;

@@ -1,4 +1,5 @@
 import { isWebUrl } from '../../core/items.js';
+import type { Translator } from '../../i18n/translator.js';
 import { plainOf, TELEGRAM_MESSAGE_LIMIT, type TelegramPart } from '../telegram/render.js';
 import { escapeHtml, html, type SafeHtml, trusted } from './html.js';
 
@@ -57,14 +58,14 @@ export function telegramFirstLine(part: TelegramPart): string {
   return plainOf(part.html).split('\n')[0] ?? '';
 }
 
-/** Telegram messages drawn as chat bubbles, each with its character count against the limit. */
-export function drawTelegram(parts: readonly TelegramPart[]): SafeHtml {
+/** Telegram messages drawn as chat bubbles, each with its character count against the limit (in `tr`'s words). */
+export function drawTelegram(parts: readonly TelegramPart[], tr: Translator): SafeHtml {
   return html`<div class="tg-chat">${parts.map((part, i) => {
     const length = telegramVisibleLength(part);
     const over = length > TELEGRAM_MESSAGE_LIMIT;
     return html`<div class="tg-bubble">
       <div class="tg-text">${trusted(telegramHtmlToWeb(part.html))}</div>
-      <div class="tg-meta${over ? ' over' : ''}">${parts.length > 1 ? `message ${i + 1} of ${parts.length} · ` : ''}${length.toLocaleString('en')} / ${TELEGRAM_MESSAGE_LIMIT.toLocaleString('en')} characters</div>
+      <div class="tg-meta${over ? ' over' : ''}">${parts.length > 1 ? tr.t('desk.preview.messageOf', { n: i + 1, total: parts.length }) : ''}${tr.t('desk.preview.characters', { length, limit: TELEGRAM_MESSAGE_LIMIT })}</div>
     </div>`;
   })}</div>`;
 }

@@ -13,7 +13,7 @@ import {
 } from '../../core/items.js';
 import type { Newsroom } from '../../core/newsroom.js';
 import { dayBounds, localDate } from '../../core/time.js';
-import { ENGLISH } from '../../i18n/translator.js';
+import type { Translator } from '../../i18n/translator.js';
 import { renderDiscord } from '../discord/render.js';
 import { renderTelegram } from '../telegram/render.js';
 import { discordFirstLine, drawDiscord } from './draw-discord.js';
@@ -24,6 +24,8 @@ import { html, type SafeHtml } from './html.js';
 export interface FieldCount {
   readonly length: number;
   readonly limit: number;
+  /** As the counter shows it, in the page's language: `1,234 / 1,500`. */
+  readonly text: string;
 }
 
 /** What the desk shows beside a draft: the previews, the counters and what is wrong. */
@@ -42,27 +44,30 @@ export function problemsOf(problems: readonly DraftProblem[], field: DraftField)
     .join(' ');
 }
 
-/** A Doc drawn on both platforms side by side, with the adapters' own renderers. */
-export function drawBoth(doc: Doc): SafeHtml {
+/**
+ * A Doc drawn on both platforms side by side, with the adapters' own renderers; counts in `tr`'s
+ * language (the platforms' names are theirs in every language).
+ */
+export function drawBoth(doc: Doc, tr: Translator): SafeHtml {
   return html`<div class="platforms">
     <section class="platform" aria-label="Telegram">
       <h3 class="platform-name">Telegram</h3>
-      ${drawTelegram(renderTelegram(doc))}
+      ${drawTelegram(renderTelegram(doc), tr)}
     </section>
     <section class="platform" aria-label="Discord">
       <h3 class="platform-name">Discord</h3>
-      ${drawDiscord(renderDiscord(doc))}
+      ${drawDiscord(renderDiscord(doc), tr)}
     </section>
   </div>`;
 }
 
 /** Where a document splits on each platform: "1 message", or "3 messages; 2 starts with …". */
-function splitSummary(doc: Doc): SafeHtml {
+function splitSummary(doc: Doc, tr: Translator): SafeHtml {
   const telegram = renderTelegram(doc);
   const discord = renderDiscord(doc);
   const line = (name: string, starts: readonly string[]) =>
-    html`<li><strong>${name}:</strong> ${starts.length + 1} ${starts.length === 0 ? 'message' : 'messages'}${starts.map(
-      (first, i) => html`; message ${i + 2} starts at “${first}”`,
+    html`<li><strong>${name}:</strong> ${tr.t('desk.preview.messages', { count: starts.length + 1 })}${starts.map(
+      (first, i) => tr.t('desk.preview.startsAt', { n: i + 2, text: first }),
     )}</li>`;
   return html`<ul class="split-summary">
     ${line('Telegram', telegram.slice(1).map(telegramFirstLine))}
@@ -74,22 +79,23 @@ function splitSummary(doc: Doc): SafeHtml {
  * The previews of a draft at `now`: the item as readers see it in a briefing (its topic's heading and
  * the item), and today's digest with the draft in it — what a chat subscribed to every topic gets
  * next — with where each platform splits it. The draft is shown as typed even when it is not valid
- * yet; the problems come from {@link checkDraft}, the same check `/post` makes.
+ * yet; the problems come from {@link checkDraft}, the same check `/post` makes, in `tr`'s language,
+ * which the previews and counters speak too.
  */
 export async function previewDraft(
   newsroom: Newsroom,
   draft: ItemDraft,
-  options: { readonly editing?: Item; readonly author: UserRef; readonly now: Date },
+  options: { readonly editing?: Item; readonly author: UserRef; readonly now: Date; readonly tr: Translator },
 ): Promise<DraftPreview> {
-  const { now, editing } = options;
-  const checked = checkDraft(draft, newsroom.topics);
+  const { now, editing, tr } = options;
+  const checked = checkDraft(draft, newsroom.topics, tr);
   const topic = newsroom.topics.resolve(draft.topic)?.slug ?? newsroom.topics.slugs[0]!;
   const at = editing?.publishedAt ?? now.toISOString();
   const item: Item = {
     id: editing?.id ?? 0,
     topic,
-    headline: draft.headline.trim() || '(headline)',
-    body: draft.body.trim() || '(body)',
+    headline: draft.headline.trim() || tr.t('desk.preview.headline'),
+    body: draft.body.trim() || tr.t('desk.preview.body'),
     ...(draft.sourceName?.trim() && { sourceName: draft.sourceName.trim() }),
     ...(draft.sourceUrl?.trim() && { sourceUrl: draft.sourceUrl.trim() }),
     publishedAt: at,
@@ -98,31 +104,36 @@ export async function previewDraft(
   };
   const itemDoc: Doc = {
     blocks: [
-      { type: 'section', text: newsroom.topics.label(topic) },
-      { type: 'item', item: newsroom.views.item(item, ENGLISH) },
+      { type: 'section', text: newsroom.topics.label(topic, tr) },
+      { type: 'item', item: newsroom.views.item(item, tr) },
     ],
   };
-  const digestDoc = await digestWith(newsroom, item, now);
+  const digestDoc = await digestWith(newsroom, item, now, tr);
+  const count = (length: number, limit: number): FieldCount => ({
+    length,
+    limit,
+    text: tr.t('desk.form.count', { length, limit }),
+  });
   return {
-    html: html`<h3 class="preview-heading">The item</h3>
-      ${drawBoth(itemDoc)}
-      <h3 class="preview-heading">Today’s digest with it</h3>
-      ${splitSummary(digestDoc)}
+    html: html`<h3 class="preview-heading">${tr.t('desk.preview.item')}</h3>
+      ${drawBoth(itemDoc, tr)}
+      <h3 class="preview-heading">${tr.t('desk.preview.digest')}</h3>
+      ${splitSummary(digestDoc, tr)}
       <details class="digest-preview">
-        <summary>Show the whole digest on both platforms</summary>
-        ${drawBoth(digestDoc)}
+        <summary>${tr.t('desk.preview.whole')}</summary>
+        ${drawBoth(digestDoc, tr)}
       </details>`,
     counts: {
-      headline: { length: draftLength(draft.headline.trim()), limit: ITEM_LIMITS.headline },
-      body: { length: draftLength(draft.body.trim()), limit: ITEM_LIMITS.body },
-      sourceName: { length: draftLength(draft.sourceName?.trim() ?? ''), limit: ITEM_LIMITS.sourceName },
+      headline: count(draftLength(draft.headline.trim()), ITEM_LIMITS.headline),
+      body: count(draftLength(draft.body.trim()), ITEM_LIMITS.body),
+      sourceName: count(draftLength(draft.sourceName?.trim() ?? ''), ITEM_LIMITS.sourceName),
     },
     problems: checked.ok ? [] : checked.error,
   };
 }
 
 /** Today's digest (the newsroom's day so far) with `item` in it, replacing its stored self when editing. */
-async function digestWith(newsroom: Newsroom, item: Item, now: Date): Promise<Doc> {
+async function digestWith(newsroom: Newsroom, item: Item, now: Date, tr: Translator): Promise<Doc> {
   const today = localDate(now, newsroom.settings.timezone);
   const { start } = dayBounds(today, newsroom.settings.timezone);
   const { items } = await newsroom.store.queryItems({ from: start.toISOString(), upTo: now.toISOString() });
@@ -138,6 +149,6 @@ async function digestWith(newsroom: Newsroom, item: Item, now: Date): Promise<Do
       omitted: beyond.length,
       omittedTopics: newsroom.topics.sort(new Set(beyond.map((i) => i.topic))),
     },
-    ENGLISH,
+    tr,
   );
 }

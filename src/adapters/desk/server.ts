@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } from 'hono/cookie';
 import { chatKey, PLATFORMS, type Platform } from '../../core/chat.js';
 import type { DeskSession } from '../../core/desk.js';
 import type { DraftField, DraftProblem, Item } from '../../core/items.js';
@@ -12,12 +12,16 @@ import type { Newsroom } from '../../core/newsroom.js';
 import { parseDate } from '../../core/parse.js';
 import { searchItems } from '../../core/search.js';
 import { nextDelivery } from '../../core/subscription.js';
-import { describeInstant, localDate } from '../../core/time.js';
+import { localDate } from '../../core/time.js';
+import { quoted } from '../../core/user-text.js';
+import { LANGUAGE_PACKS } from '../../i18n/languages.js';
+import { isLanguage, type Translator, translatorFor } from '../../i18n/translator.js';
 import type { Logger } from '../../log.js';
 import type { Wire } from '../../wire/wire.js';
 import { type Asset, loadAssets } from './assets.js';
 import { type DeskAuth, SESSION_MS } from './auth.js';
 import type { SafeHtml } from './html.js';
+import { deskLanguage, LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE_S } from './language.js';
 import { briefingPage } from './pages/briefing.js';
 import {
   deliveriesPage,
@@ -30,10 +34,11 @@ import {
   deletePage,
   draftOf,
   type FormValues,
+  fieldLabel,
   itemFormPage,
   valuesOf,
 } from './pages/item-form.js';
-import { plainPage } from './pages/layout.js';
+import { plainPage, type Viewer } from './pages/layout.js';
 import { searchPage } from './pages/search.js';
 import {
   linkRefusedPage,
@@ -76,13 +81,10 @@ export const DEFAULT_LIMITER: FailureLimiterOptions = {
 const RUNS_SHOWN = 10;
 const ITEM_ID = /^[1-9]\d{0,8}$/;
 const FIELDS: readonly DraftField[] = ['topic', 'headline', 'body', 'sourceName', 'sourceUrl'];
-const FIELD_LABELS: Readonly<Record<DraftField, string>> = {
-  topic: 'Topic',
-  headline: 'Headline',
-  body: 'Body',
-  sourceName: 'Source',
-  sourceUrl: 'Source URL',
-};
+/** The query parameters a save leaves for the briefing page's notice (`?published=12`). */
+const NOTICE_PARAMS = ['published', 'saved', 'deleted'] as const;
+/** Where the language switch may send the browser back to: a path of the desk, never another site. */
+const RETURN_PATH = /^\/(?![/\\])[^\s\\]{0,1999}$/;
 
 /** What the desk is built from. */
 export interface DeskServerOptions {
@@ -101,8 +103,8 @@ export interface DeskServerOptions {
   readonly wire?: Wire;
 }
 
-/** What a request carries once its session is checked. */
-export type Env = { Variables: { session: DeskSession; sessionId: string } };
+/** What a request carries once its session is checked, and the language of its page. */
+export type Env = { Variables: { session: DeskSession; sessionId: string; tr: Translator } };
 
 /** A running desk. */
 export interface DeskServer {
@@ -113,7 +115,7 @@ export interface DeskServer {
 const htmlResponse = (
   c: Context,
   body: SafeHtml,
-  status: 200 | 401 | 403 | 404 | 410 | 413 | 422 | 429 | 500 = 200,
+  status: 200 | 400 | 401 | 403 | 404 | 410 | 413 | 422 | 429 | 500 = 200,
 ) => c.html(body.value, status);
 
 /** A form's text fields (anything else, such as a file, reads as empty). */
@@ -139,6 +141,46 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     return cookieKey;
   };
   const app = new Hono<Env>();
+  /** The language of a page: the editor's choice, the chat's, the browser's, `DEFAULT_LANGUAGE`. */
+  const translatorOf = (c: Context<Env>, session?: DeskSession) =>
+    translatorFor(
+      deskLanguage(
+        {
+          cookie: getCookie(c, LANGUAGE_COOKIE),
+          session: session?.language,
+          acceptLanguage: c.req.header('accept-language'),
+        },
+        newsroom.defaultLanguage,
+      ),
+    );
+  /** The address the language switch returns to: this page, or for a form's answer the form's page. */
+  const here = (c: Context<Env>) => {
+    if (c.req.method === 'GET') {
+      const url = new URL(c.req.url);
+      // "Published #12." said once is enough: the page comes back without its notice.
+      for (const notice of NOTICE_PARAMS) url.searchParams.delete(notice);
+      return url.pathname + url.search;
+    }
+    if (c.req.path === '/items') return '/write';
+    return /^\/items\/\d+$/.test(c.req.path) ? c.req.path : '/';
+  };
+  /** Who a page is for: its language, the session when there is one, and its address. */
+  const viewer = (c: Context<Env>): Viewer => {
+    const session = c.get('session') as DeskSession | undefined;
+    return {
+      tr: c.get('tr') ?? translatorFor(newsroom.defaultLanguage),
+      ...(session && { session }),
+      here: here(c),
+    };
+  };
+  const notFound = (c: Context<Env>) => {
+    const { tr } = viewer(c);
+    return htmlResponse(
+      c,
+      plainPage(viewer(c), tr.t('desk.errors.notFoundTitle'), [tr.t('desk.errors.notFound')]),
+      404,
+    );
+  };
 
   app.use(async (c, next) => {
     await next();
@@ -152,41 +194,51 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
 
+  // Until a session says more, a page speaks the language the browser chose or asks for.
+  app.use(async (c, next) => {
+    c.set('tr', translatorOf(c));
+    return next();
+  });
+
   // Every state change must come from the desk's own pages: the browser's Origin says where a
   // request was made; another site's form or script carries its own.
   app.use(async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    if (c.req.header('origin') !== origin) return htmlResponse(c, refusedPage(), 403);
+    if (c.req.header('origin') !== origin) return htmlResponse(c, refusedPage(viewer(c)), 403);
     return next();
   });
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        htmlResponse(
+      onError: (c) => {
+        const { tr } = viewer(c);
+        return htmlResponse(
           c,
-          plainPage('Too much text', ['That form was larger than the desk takes; nothing was changed.']),
+          plainPage(viewer(c), tr.t('desk.errors.tooLargeTitle'), [tr.t('desk.errors.tooLarge')]),
           413,
-        ),
+        );
+      },
     }),
   );
 
   app.get('/static/:name', (c) => {
     const asset = assets.get(c.req.param('name'));
-    if (!asset) return c.text('not found', 404);
+    if (!asset) return notFound(c);
     c.header('Cache-Control', 'no-cache');
     return c.body(asset.body, 200, { 'Content-Type': asset.type });
   });
 
   const address = (c: Context) => getConnInfo(c).remote.address ?? 'unknown';
   /** The refusal for an address that sent too many bad links, or `undefined` to go on. */
-  const heldBack = (c: Context) => {
+  const heldBack = (c: Context<Env>) => {
     const wait = limiter.blocked(address(c), clock.now().getTime());
-    return wait === undefined ? undefined : htmlResponse(c, rateLimitedPage(Math.ceil(wait / 60_000)), 429);
+    return wait === undefined
+      ? undefined
+      : htmlResponse(c, rateLimitedPage(viewer(c), Math.ceil(wait / 60_000)), 429);
   };
-  const refuse = (c: Context, state: 'used' | 'expired' | 'unknown') => {
+  const refuse = (c: Context<Env>, state: 'used' | 'expired' | 'unknown') => {
     limiter.fail(address(c), clock.now().getTime());
-    return htmlResponse(c, linkRefusedPage(state), state === 'unknown' ? 404 : 410);
+    return htmlResponse(c, linkRefusedPage(viewer(c), state), state === 'unknown' ? 404 : 410);
   };
 
   app.get('/sign-in/:token', async (c) => {
@@ -194,7 +246,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     if (held) return held;
     const token = c.req.param('token');
     const state = await auth.linkState(token, clock.now());
-    return state === 'valid' ? htmlResponse(c, signInPage(token)) : refuse(c, state);
+    return state === 'valid' ? htmlResponse(c, signInPage(viewer(c), token)) : refuse(c, state);
   });
 
   app.post('/sign-in', async (c) => {
@@ -217,7 +269,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     return c.redirect('/', 303);
   });
 
-  app.get('/signed-out', (c) => htmlResponse(c, signedOutPage()));
+  app.get('/signed-out', (c) => htmlResponse(c, signedOutPage(viewer(c))));
 
   app.post('/sign-out', async (c) => {
     const id = await getSignedCookie(c, await key(), cookieName);
@@ -235,23 +287,63 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/signed-out', 303);
       if (c.req.path === '/preview') return c.json({ error: 'signed out' }, 401);
       const typed = formValues(await c.req.parseBody().catch(() => ({})));
-      return htmlResponse(c, sessionEndedPage(FIELDS.map((f) => [FIELD_LABELS[f], typed[f]])), 401);
+      const { tr } = viewer(c);
+      return htmlResponse(
+        c,
+        sessionEndedPage(
+          viewer(c),
+          FIELDS.map((f) => [fieldLabel(tr, f), typed[f]]),
+        ),
+        401,
+      );
     }
     c.set('session', session);
     c.set('sessionId', id);
+    // The session knows the language of the chat the editor signed in from.
+    c.set('tr', translatorOf(c, session));
     return next();
+  });
+
+  // The language switch: kept in a cookie of its own (a preference, not a credential), for the
+  // signed-out pages too; it changes nothing else.
+  app.post('/language', async (c) => {
+    const body = await c.req.parseBody();
+    const wanted = typeof body.language === 'string' ? body.language : '';
+    const asSent: string = wanted;
+    if (!isLanguage(wanted)) {
+      const { tr } = viewer(c);
+      const choices = tr.list(LANGUAGE_PACKS.map((p) => `${p.code} (${p.name})`));
+      return htmlResponse(
+        c,
+        plainPage(viewer(c), tr.t('desk.errors.badLanguageTitle'), [
+          tr.t('desk.errors.badLanguage', { text: quoted(asSent), choices }),
+        ]),
+        400,
+      );
+    }
+    setCookie(c, LANGUAGE_COOKIE, wanted, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      secure: https,
+      maxAge: LANGUAGE_COOKIE_MAX_AGE_S,
+    });
+    const back = typeof body.return === 'string' && RETURN_PATH.test(body.return) ? body.return : '/';
+    return c.redirect(back, 303);
   });
 
   const today = () => localDate(clock.now(), newsroom.settings.timezone);
   const dayOf = (item: Item) => localDate(new Date(item.publishedAt), newsroom.settings.timezone);
   const itemId = (c: Context) =>
     ITEM_ID.test(c.req.param('id') ?? '') ? Number(c.req.param('id')) : undefined;
-  const noItem = (c: Context<Env>, id: string) =>
-    htmlResponse(
+  const noItem = (c: Context<Env>, id: string) => {
+    const { tr } = viewer(c);
+    return htmlResponse(
       c,
-      plainPage('No such item', [`There is no item #${id}: it may have been deleted.`], undefined),
+      plainPage(viewer(c), tr.t('desk.errors.noItemTitle'), [tr.t('desk.errors.noItem', { id })]),
       404,
     );
+  };
 
   const formPage = async (
     c: Context<Env>,
@@ -262,16 +354,17 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     notice?: { text: string; tone: 'ok' | 'error' },
     fresh = false,
   ) => {
-    const session = c.get('session');
+    const tr = c.get('tr');
     const preview = await previewDraft(newsroom, draftOf(values), {
-      author: session.user,
+      author: c.get('session').user,
       now: clock.now(),
+      tr,
       ...(editing && { editing }),
     });
     return htmlResponse(
       c,
       itemFormPage({
-        session,
+        viewer: viewer(c),
         topics: newsroom.topics,
         values,
         problems,
@@ -286,16 +379,17 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
   const saveFailed = (c: Context<Env>, e: unknown, values: FormValues, editing?: Item) => {
     logger.error({ err: e, route: c.req.routePath }, 'desk could not save an item');
     return formPage(c, values, [], 500, editing, {
-      text: 'The save failed on our side (it was logged). What you typed is kept below: try again.',
+      text: c.get('tr').t('desk.errors.saveFailed'),
       tone: 'error',
     });
   };
 
   app.get('/', async (c) => {
     const now = clock.now();
+    const tr = c.get('tr');
     const raw = c.req.query('date');
     const parsed =
-      raw === undefined || raw === '' ? undefined : parseDate(raw, now, newsroom.settings.timezone);
+      raw === undefined || raw === '' ? undefined : parseDate(raw, now, newsroom.settings.timezone, tr);
     const date = parsed?.ok ? parsed.value : today();
     const notices: { text: string; tone: 'ok' | 'error' }[] = [];
     const published = c.req.query('published');
@@ -306,21 +400,19 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
         : savedId !== undefined && ITEM_ID.test(savedId)
           ? `/items/${savedId}`
           : undefined;
-    if (parsed && !parsed.ok) notices.push({ text: `${parsed.error} Showing today.`, tone: 'error' });
-    for (const [param, verb] of [
-      ['published', 'Published'],
-      ['saved', 'Saved'],
-      ['deleted', 'Deleted'],
-    ] as const) {
+    if (parsed && !parsed.ok)
+      notices.push({ text: tr.t('desk.notices.showingToday', { problem: parsed.error }), tone: 'error' });
+    for (const param of NOTICE_PARAMS) {
       const id = c.req.query(param);
-      if (id !== undefined && ITEM_ID.test(id)) notices.push({ text: `${verb} #${id}.`, tone: 'ok' });
+      if (id !== undefined && ITEM_ID.test(id))
+        notices.push({ text: tr.t(`desk.notices.${param}`, { id }), tone: 'ok' });
     }
     const briefing = await newsroom.briefings.ofDay(date);
     const latest = briefing ? undefined : await newsroom.briefings.latestDay(now);
     return htmlResponse(
       c,
       briefingPage({
-        session: c.get('session'),
+        viewer: viewer(c),
         newsroom,
         date,
         today: today(),
@@ -337,7 +429,12 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
   app.post('/items', async (c) => {
     const values = formValues(await c.req.parseBody());
     try {
-      const published = await newsroom.publish(draftOf(values), c.get('session').user, clock.now());
+      const published = await newsroom.publish(
+        draftOf(values),
+        c.get('session').user,
+        clock.now(),
+        c.get('tr'),
+      );
       if (!published.ok) return await formPage(c, values, published.error, 422);
       const item = published.value;
       return c.redirect(`/?date=${dayOf(item)}&published=${item.id}#item-${item.id}`, 303);
@@ -357,18 +454,15 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     const values = formValues(await c.req.parseBody());
     const id = itemId(c);
     const item = id === undefined ? undefined : await newsroom.store.getItem(id);
-    if (id === undefined || !item)
-      return formPage(c, values, [], 404, undefined, {
-        text: `Item #${c.req.param('id')} no longer exists (deleted meanwhile?). What you typed is kept: publish it as a new item, or leave it.`,
+    const gone = () =>
+      formPage(c, values, [], 404, undefined, {
+        text: c.get('tr').t('desk.errors.itemGone', { id: c.req.param('id') }),
         tone: 'error',
       });
+    if (id === undefined || !item) return gone();
     try {
-      const revised = await newsroom.revise(id, draftOf(values), clock.now());
-      if (!revised)
-        return await formPage(c, values, [], 404, undefined, {
-          text: `Item #${id} was deleted meanwhile. What you typed is kept: publish it as a new item, or leave it.`,
-          tone: 'error',
-        });
+      const revised = await newsroom.revise(id, draftOf(values), clock.now(), c.get('tr'));
+      if (!revised) return await gone();
       if (!revised.ok) return await formPage(c, values, revised.error, 422, item);
       return c.redirect(`/?date=${dayOf(revised.value)}&saved=${id}#item-${id}`, 303);
     } catch (e) {
@@ -380,7 +474,8 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     const id = itemId(c);
     const item = id === undefined ? undefined : await newsroom.store.getItem(id);
     if (!item) return noItem(c, c.req.param('id'));
-    return htmlResponse(c, deletePage(c.get('session'), item, newsroom.topics.label(item.topic)));
+    const { tr } = viewer(c);
+    return htmlResponse(c, deletePage(viewer(c), item, newsroom.topics.label(item.topic, tr)));
   });
 
   app.post('/items/:id/delete', async (c) => {
@@ -400,6 +495,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     const preview = await previewDraft(newsroom, draftOf(values), {
       author: c.get('session').user,
       now: clock.now(),
+      tr: c.get('tr'),
       ...(editing && { editing }),
     });
     return c.json({ html: preview.html.value, counts: preview.counts });
@@ -408,7 +504,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
   app.get('/search', async (c) => {
     const query = (c.req.query('q') ?? '').trim();
     const found = query === '' ? undefined : await searchItems(newsroom.store, query);
-    return htmlResponse(c, searchPage(c.get('session'), newsroom, query, found));
+    return htmlResponse(c, searchPage(viewer(c), newsroom, query, found));
   });
 
   app.get('/deliveries', async (c) => {
@@ -432,7 +528,7 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
     return htmlResponse(
       c,
       deliveriesPage({
-        session: c.get('session'),
+        viewer: viewer(c),
         newsroom,
         filter,
         records,
@@ -447,38 +543,39 @@ export function deskApp(options: DeskServerOptions, assets: ReadonlyMap<string, 
   app.get('/deliveries/digest', async (c) => {
     const key = c.req.query('key') ?? '';
     const sub = key === '' ? undefined : (await newsroom.store.getSubscription(key))?.settings;
+    const { tr } = viewer(c);
     if (!sub || sub.key !== chatKey(sub.chat))
       return htmlResponse(
         c,
-        plainPage('No such subscription', ['That chat has no subscription (any more).']),
+        plainPage(viewer(c), tr.t('desk.errors.noSubscriptionTitle'), [tr.t('desk.errors.noSubscription')]),
         404,
       );
     const now = clock.now();
-    // The preview speaks the chat's language, as its digests do.
-    const doc = await newsroom.digestPreview(sub.chat, now, await newsroom.translatorOf(sub.chat));
-    const next = nextDelivery(sub, now);
+    // The digest speaks the chat's language, as its digests do; the page around it the desk's.
+    const chatTr = await newsroom.translatorOf(sub.chat);
+    const doc = await newsroom.digestPreview(sub.chat, now, chatTr);
     return htmlResponse(
       c,
       digestPreviewPage(
-        c.get('session'),
+        viewer(c),
+        newsroom,
         sub,
-        drawBoth(doc),
-        next ? describeInstant(next, sub.timezone) : undefined,
+        { html: drawBoth(doc, tr), language: chatTr.pack.name },
+        nextDelivery(sub, now),
       ),
     );
   });
 
-  wireRoutes(app, { newsroom, ...(options.wire && { wire: options.wire }) });
+  wireRoutes(app, { newsroom, translator: (c) => c.get('tr'), ...(options.wire && { wire: options.wire }) });
 
-  app.notFound((c) => htmlResponse(c, plainPage('Not found', ['The desk has no such page.']), 404));
+  app.notFound(notFound);
   // The route pattern is logged, never the path: a sign-in path holds a token.
   app.onError((e, c) => {
     logger.error({ err: e, method: c.req.method, route: c.req.routePath }, 'desk request failed');
+    const { tr } = viewer(c);
     return htmlResponse(
       c,
-      plainPage('Something went wrong', [
-        'Sorry: the desk failed on our side. The error was logged; please try again.',
-      ]),
+      plainPage(viewer(c), tr.t('desk.errors.failedTitle'), [tr.t('desk.errors.failed')]),
       500,
     );
   });

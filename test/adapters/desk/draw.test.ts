@@ -8,6 +8,7 @@ import {
 import { escapeText, renderDiscord } from '../../../src/adapters/discord/render.js';
 import { renderTelegram } from '../../../src/adapters/telegram/render.js';
 import type { Doc } from '../../../src/core/document.js';
+import { ENGLISH } from '../../../src/i18n/translator.js';
 
 const EVIL = '<script>alert(1)</script> & "quotes" **not bold** [x](javascript:alert(2))';
 const doc: Doc = {
@@ -50,7 +51,7 @@ describe('drawing Telegram messages', () => {
   it('counts what Telegram counts and marks a message over the limit', () => {
     const [part] = renderTelegram({ blocks: [{ type: 'paragraph', text: 'a < b' }] });
     expect(telegramVisibleLength(part!)).toBe(5);
-    const over = drawTelegram([{ html: 'x'.repeat(4097), plain: 'x'.repeat(4097) }]).value;
+    const over = drawTelegram([{ html: 'x'.repeat(4097), plain: 'x'.repeat(4097) }], ENGLISH).value;
     expect(over).toContain('tg-meta over');
     expect(over).toContain('4,097 / 4,096 characters');
   });
@@ -67,7 +68,7 @@ describe('drawing Discord messages', () => {
   });
 
   it('draws embeds with their titles, fields and counts', () => {
-    const drawn = drawDiscord(renderDiscord(doc)).value;
+    const drawn = drawDiscord(renderDiscord(doc), ENGLISH).value;
     expect(drawn).toContain('class="dc-embed"');
     expect(drawn).toContain('<div class="dc-embed-title">⛏️ Mining</div>');
     expect(drawn).toMatch(/\d+ \/ 6,000 characters in embeds/);

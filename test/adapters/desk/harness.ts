@@ -39,9 +39,12 @@ export interface DeskOptions extends NewsroomFixtureOptions {
  */
 export async function startDesk(options: DeskOptions = {}) {
   const parser = new FeedParser();
+  // `/desk` in the room's chats mints links with this desk's auth, made once the store exists.
+  let links: DeskAuth | undefined;
   const room = await makeNewsroom({
     editors: { telegram: [EDITOR.id] },
     now: '2022-01-11T06:00:00Z',
+    desk: { signInLink: (user, now, language) => links!.signInLink(user, now, language) },
     reader: new HttpFeedReader(
       { allowPrivate: options.allowPrivate ?? true, idleTimeoutMs: 2_000, deadlineMs: 3_000 },
       parser,
@@ -58,6 +61,7 @@ export async function startDesk(options: DeskOptions = {}) {
     publicUrl,
     isEditor: (user) => room.dispatcher.isEditor(user),
   });
+  links = auth;
   const server: DeskServer = await startDeskServer({
     newsroom: room.newsroom,
     auth,
@@ -73,9 +77,16 @@ export async function startDesk(options: DeskOptions = {}) {
   /** A request to the desk; POSTs carry the desk's Origin unless told otherwise. */
   const request = (
     path: string,
-    init: { cookie?: string; form?: Record<string, string>; origin?: string | null; method?: string } = {},
+    init: {
+      cookie?: string;
+      form?: Record<string, string>;
+      origin?: string | null;
+      method?: string;
+      /** Other request headers (`accept-language`). */
+      headers?: Record<string, string>;
+    } = {},
   ) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...init.headers };
     if (init.cookie) headers.cookie = init.cookie;
     const method = init.method ?? (init.form ? 'POST' : 'GET');
     if (method !== 'GET' && init.origin !== null) headers.origin = init.origin ?? origin;
@@ -87,15 +98,15 @@ export async function startDesk(options: DeskOptions = {}) {
     });
   };
 
-  /** The token of a fresh `/desk` link for `user`. */
-  const mintToken = async (user: UserRef = EDITOR) => {
-    const link = await auth.signInLink(user, room.clock.now());
+  /** The token of a fresh `/desk` link for `user`, from a chat in `language` when given. */
+  const mintToken = async (user: UserRef = EDITOR, language?: string) => {
+    const link = await auth.signInLink(user, room.clock.now(), language);
     return { url: link.url, token: link.url.split('/').pop()! };
   };
 
-  /** Signs in through a fresh link and returns the session cookie (`name=value`). */
-  const signIn = async (user: UserRef = EDITOR): Promise<string> => {
-    const { token } = await mintToken(user);
+  /** Signs in through a fresh link (from a chat in `language`) and returns the session cookie (`name=value`). */
+  const signIn = async (user: UserRef = EDITOR, language?: string): Promise<string> => {
+    const { token } = await mintToken(user, language);
     const response = await request('/sign-in', { form: { token } });
     const cookie = response.headers.get('set-cookie');
     if (response.status !== 303 || !cookie) throw new Error(`sign-in failed: ${response.status}`);

@@ -315,10 +315,14 @@ describe('the desk over HTTP', () => {
     expect(response.status).toBe(200);
     const { html, counts } = (await response.json()) as {
       html: string;
-      counts: Record<string, { length: number; limit: number }>;
+      counts: Record<string, { length: number; limit: number; text: string }>;
     };
-    expect(counts.headline).toEqual({ length: 18, limit: 200 });
-    expect(counts.body).toEqual({ length: GOOD.body.length, limit: 1500 });
+    expect(counts.headline).toEqual({ length: 18, limit: 200, text: '18 / 200' });
+    expect(counts.body).toMatchObject({
+      length: GOOD.body.length,
+      limit: 1500,
+      text: `${GOOD.body.length} / 1,500`,
+    });
     expect(html).toContain('class="tg-bubble"');
     expect(html).toContain('class="dc-embed"');
     // Discord markdown in the headline was escaped by the Discord renderer and shows as typed.

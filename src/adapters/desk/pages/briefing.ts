@@ -1,16 +1,14 @@
 import type { Briefing } from '../../../core/briefing.js';
-import type { DeskSession } from '../../../core/desk.js';
 import type { Newsroom } from '../../../core/newsroom.js';
-import { describeDate, type LocalDate, shiftDate } from '../../../core/time.js';
-import { ENGLISH } from '../../../i18n/translator.js';
+import { type LocalDate, shiftDate } from '../../../core/time.js';
 import { html, type SafeHtml } from '../html.js';
 import { drawBoth } from '../preview.js';
 import { itemCard } from './items.js';
-import { page } from './layout.js';
+import { markup, page, type Viewer } from './layout.js';
 
 /** What the briefing page shows. */
 export interface BriefingParts {
-  readonly session: DeskSession;
+  readonly viewer: Viewer;
   readonly newsroom: Newsroom;
   readonly date: LocalDate;
   readonly today: LocalDate;
@@ -24,41 +22,55 @@ export interface BriefingParts {
 
 /**
  * A day's briefing: its items by topic, newest first, each with Edit; and the briefing drawn on both
- * platforms as `/brief` sends it. Other days by the arrows or the date field.
+ * platforms as `/brief` sends it (in the desk's language). Other days by the arrows or the date field.
  */
 export function briefingPage(parts: BriefingParts): SafeHtml {
-  const { newsroom, date, briefing } = parts;
-  const heading = `${date === parts.today ? 'Today’s briefing' : 'Briefing'} — ${describeDate(date)}`;
+  const { newsroom, date, briefing, viewer } = parts;
+  const { tr } = viewer;
+  const heading = tr.t(date === parts.today ? 'desk.briefing.today' : 'desk.briefing.day', {
+    date: tr.date(date),
+  });
+  const before = shiftDate(date, -1);
+  const after = shiftDate(date, 1);
   const dayNav = html`<form class="day-nav" method="get" action="/">
-    <a class="button" href="/?date=${shiftDate(date, -1)}" aria-label="The day before, ${describeDate(shiftDate(date, -1))}">← Earlier</a>
-    <label for="date">Day</label>
+    <a class="button" href="/?date=${before}" aria-label="${tr.t('desk.briefing.earlierLabel', { date: tr.date(before) })}">${tr.t('desk.briefing.earlier')}</a>
+    <label for="date">${tr.t('desk.briefing.dayField')}</label>
     <input id="date" name="date" type="date" value="${date}">
-    <button type="submit">Show</button>
-    ${date !== parts.today ? html`<a class="button" href="/?date=${shiftDate(date, 1)}" aria-label="The day after, ${describeDate(shiftDate(date, 1))}">Later →</a>` : ''}
-    ${date !== parts.today ? html`<a class="button" href="/">Today</a>` : ''}
+    <button type="submit">${tr.t('desk.briefing.show')}</button>
+    ${date !== parts.today ? html`<a class="button" href="/?date=${after}" aria-label="${tr.t('desk.briefing.laterLabel', { date: tr.date(after) })}">${tr.t('desk.briefing.later')}</a>` : ''}
+    ${date !== parts.today ? html`<a class="button" href="/">${tr.t('desk.briefing.toToday')}</a>` : ''}
   </form>`;
-  const empty = html`<p>Nothing was published on ${describeDate(date)}.${parts.latest && parts.latest !== date ? html` The latest briefing is <a href="/?date=${parts.latest}">${describeDate(parts.latest)}</a>.` : ''}</p>`;
+  const latest =
+    parts.latest && parts.latest !== date
+      ? html` ${markup(
+          tr,
+          'desk.briefing.latest',
+          {},
+          { date: html`<a href="/?date=${parts.latest}">${tr.date(parts.latest)}</a>` },
+        )}`
+      : '';
+  const empty = html`<p>${tr.t('desk.briefing.empty', { date: tr.date(date) })}${latest}</p>`;
   return page({
     title: heading,
-    session: parts.session,
+    viewer,
     section: 'briefing',
     ...(parts.notice && { notice: parts.notice }),
     scripts: ['desk.js'],
     body: html`${parts.savedForm ? html`<span id="saved-form" data-form="${parts.savedForm}" hidden></span>` : ''}<section class="card">
-      <div class="heading-row"><h1>${heading}</h1><a class="button primary" href="/write">Write an item</a></div>
+      <div class="heading-row"><h1>${heading}</h1><a class="button primary" href="/write">${tr.t('desk.briefing.write')}</a></div>
       ${dayNav}
       ${
         briefing
           ? html`<p class="lede">${briefing.lede}</p>
         ${briefing.sections.map(
           (section) => html`<section class="topic-section" aria-labelledby="topic-${section.topic}">
-            <h2 id="topic-${section.topic}">${newsroom.topics.label(section.topic)} <span class="muted">(${section.items.length})</span></h2>
-            ${section.items.map((item) => itemCard(newsroom, item))}
+            <h2 id="topic-${section.topic}">${newsroom.topics.label(section.topic, tr)} <span class="muted">(${tr.number(section.items.length)})</span></h2>
+            ${section.items.map((item) => itemCard(newsroom, item, tr))}
           </section>`,
         )}
         <details class="as-readers">
-          <summary>As readers get it with /brief ${date}</summary>
-          ${drawBoth(newsroom.views.briefing(briefing, ENGLISH))}
+          <summary>${tr.t('desk.briefing.asReaders', { date })}</summary>
+          ${drawBoth(newsroom.views.briefing(briefing, tr), tr)}
         </details>`
           : empty
       }

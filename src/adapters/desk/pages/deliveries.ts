@@ -1,12 +1,11 @@
 import { PLATFORMS, type Platform } from '../../../core/chat.js';
-import type { DeskSession } from '../../../core/desk.js';
 import type { Newsroom } from '../../../core/newsroom.js';
 import type { DeliveryRun } from '../../../core/store.js';
 import type { Subscription, SubscriptionRecord } from '../../../core/subscription.js';
-import { describeInstant } from '../../../core/time.js';
+import type { Translator } from '../../../i18n/translator.js';
 import { sendRateChart } from '../chart.js';
 import { html, type SafeHtml } from '../html.js';
-import { page } from './layout.js';
+import { page, type Viewer } from './layout.js';
 
 /** Subscriptions the table shows at most; the filters narrow it. */
 export const SUBSCRIPTIONS_SHOWN = 200;
@@ -19,7 +18,7 @@ export interface SubscriptionFilter {
 
 /** What the deliveries page shows. */
 export interface DeliveriesParts {
-  readonly session: DeskSession;
+  readonly viewer: Viewer;
   readonly newsroom: Newsroom;
   readonly filter: SubscriptionFilter;
   /** A page of the subscriptions matching the filter, in key order. */
@@ -34,28 +33,37 @@ export interface DeliveriesParts {
   readonly runs: readonly DeliveryRun[];
 }
 
-const seconds = (run: DeliveryRun) =>
-  ((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1);
+const seconds = (run: DeliveryRun) => (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
 
+/** A filter's `<select>`: "all", then each value named in `tr`'s words (`name` of a value). */
 function select(
+  tr: Translator,
   name: string,
   label: string,
   options: readonly string[],
   value: string | undefined,
+  nameOf: (option: string) => string,
 ): SafeHtml {
   return html`<div class="filter"><label for="${name}">${label}</label>
     <select id="${name}" name="${name}">
-      <option value=""${value === undefined ? html` selected` : ''}>all</option>
-      ${options.map((o) => html`<option value="${o}"${o === value ? html` selected` : ''}>${o}</option>`)}
+      <option value=""${value === undefined ? html` selected` : ''}>${tr.t('desk.deliveries.all')}</option>
+      ${options.map((o) => html`<option value="${o}"${o === value ? html` selected` : ''}>${nameOf(o)}</option>`)}
     </select></div>`;
 }
+
+/** A platform's name in `tr`'s words. */
+const platformName = (tr: Translator, platform: Platform) => tr.t(`platforms.${platform}`);
+/** A subscription's status in `tr`'s words. */
+const statusName = (tr: Translator, status: Subscription['status']) =>
+  tr.t(`desk.deliveries.statuses.${status}`);
 
 /**
  * The deliveries: the last runs and the send rate of the newest, then the subscriptions (platform,
  * chat, topics, time and zone, status with the paused reason), filterable, each with a digest preview.
  */
 export function deliveriesPage(parts: DeliveriesParts): SafeHtml {
-  const { newsroom, filter, runs } = parts;
+  const { newsroom, filter, runs, viewer } = parts;
+  const { tr } = viewer;
   const tz = newsroom.settings.timezone;
   const last = runs[0];
   const shown = parts.records;
@@ -64,22 +72,31 @@ export function deliveriesPage(parts: DeliveriesParts): SafeHtml {
     ...(filter.status && { status: filter.status }),
     ...(parts.nextAfter !== undefined && { after: parts.nextAfter }),
   }).toString();
+  const counted = tr.t(
+    parts.matching > shown.length ? 'desk.deliveries.countedSome' : 'desk.deliveries.counted',
+    {
+      matching: parts.matching,
+      count: parts.total,
+      shown: shown.length,
+    },
+  );
+  const th = (key: Parameters<Translator['t']>[0]) => html`<th scope="col">${tr.t(key)}</th>`;
   return page({
-    title: 'Deliveries',
-    session: parts.session,
+    title: tr.t('desk.deliveries.title'),
+    viewer,
     section: 'deliveries',
     body: html`<section class="card">
-      <h1>Deliveries</h1>
-      <h2>Last runs</h2>
+      <h1>${tr.t('desk.deliveries.title')}</h1>
+      <h2>${tr.t('desk.deliveries.runs')}</h2>
       ${
         runs.length === 0
-          ? html`<p>No delivery run yet.</p>`
+          ? html`<p>${tr.t('desk.deliveries.noRun')}</p>`
           : html`<div class="table-wrap"><table>
-        <caption>The newest delivery runs (${tz})</caption>
-        <thead><tr><th scope="col">Started</th><th scope="col">Due</th><th scope="col">Sent</th><th scope="col">Empty</th><th scope="col">Failed</th><th scope="col">Paused</th><th scope="col">Duration</th></tr></thead>
+        <caption>${tr.t('desk.deliveries.caption', { timezone: tz })}</caption>
+        <thead><tr>${th('desk.deliveries.started')}${th('desk.deliveries.due')}${th('desk.deliveries.sent')}${th('desk.deliveries.empty')}${th('desk.deliveries.failed')}${th('desk.deliveries.paused')}${th('desk.deliveries.duration')}</tr></thead>
         <tbody>${runs.map(
           (run) =>
-            html`<tr><td>${describeInstant(new Date(run.startedAt), tz)}</td><td>${run.due}</td><td>${run.sent}</td><td>${run.empty}</td><td>${run.failed}</td><td>${run.paused}</td><td>${seconds(run)} s</td></tr>`,
+            html`<tr><td>${tr.instant(new Date(run.startedAt), tz)}</td><td>${tr.number(run.due)}</td><td>${tr.number(run.sent)}</td><td>${tr.number(run.empty)}</td><td>${tr.number(run.failed)}</td><td>${tr.number(run.paused)}</td><td>${tr.t('desk.deliveries.seconds', { seconds: seconds(run) })}</td></tr>`,
         )}</tbody>
       </table></div>`
       }
@@ -88,60 +105,80 @@ export function deliveriesPage(parts: DeliveriesParts): SafeHtml {
           ? last.sendRate
             ? sendRateChart(
                 last.sendRate,
-                `Digests sent per second, run of ${describeInstant(new Date(last.startedAt), tz)}`,
+                tr.t('desk.deliveries.chart', { when: tr.instant(new Date(last.startedAt), tz) }),
+                tr,
               )
-            : html`<p class="hint">The last run has no per-second figures.</p>`
+            : html`<p class="hint">${tr.t('desk.deliveries.noRate')}</p>`
           : ''
       }
     </section>
     <section class="card">
-      <h2 id="subscriptions">Subscriptions</h2>
+      <h2 id="subscriptions">${tr.t('desk.deliveries.subscriptions')}</h2>
       <form class="filters" method="get" action="/deliveries">
-        ${select('platform', 'Platform', PLATFORMS, filter.platform)}
-        ${select('status', 'Status', ['active', 'paused'], filter.status)}
-        <button type="submit">Filter</button>
+        ${select(tr, 'platform', tr.t('desk.deliveries.platform'), PLATFORMS, filter.platform, (p) => platformName(tr, p as Platform))}
+        ${select(tr, 'status', tr.t('desk.deliveries.status'), ['active', 'paused'], filter.status, (s) => statusName(tr, s as Subscription['status']))}
+        <button type="submit">${tr.t('desk.deliveries.filter')}</button>
       </form>
-      <p>${parts.matching} of ${parts.total} ${parts.total === 1 ? 'subscription' : 'subscriptions'}${parts.matching > shown.length ? `; ${shown.length} shown` : ''}.${parts.nextAfter !== undefined ? html` <a href="/deliveries?${nextQuery}#subscriptions">Next ${SUBSCRIPTIONS_SHOWN}</a>` : ''}</p>
+      <p>${counted}${parts.nextAfter !== undefined ? html` <a href="/deliveries?${nextQuery}#subscriptions">${tr.t('desk.deliveries.next', { count: SUBSCRIPTIONS_SHOWN })}</a>` : ''}</p>
       ${
         shown.length === 0
           ? ''
           : html`<div class="table-wrap"><table class="subscriptions">
-        <thead><tr><th scope="col">Platform</th><th scope="col">Chat</th><th scope="col">Topics</th><th scope="col">Time</th><th scope="col">Status</th><th scope="col">Last digest</th><th scope="col"><span class="visually-hidden">Digest</span></th></tr></thead>
-        <tbody>${shown.map(
-          ({ settings: sub, delivery }) => html`<tr>
-            <td>${sub.chat.platform}</td>
-            <td>${sub.chatTitle ?? sub.chat.id}${sub.chat.thread !== undefined ? ` (topic ${sub.chat.thread})` : ''}</td>
-            <td>${sub.topics.length === 0 ? 'all' : sub.topics.map((t) => newsroom.topics.label(t)).join(', ')}</td>
+        <thead><tr>${th('desk.deliveries.platform')}${th('desk.deliveries.chat')}${th('desk.deliveries.topics')}${th('desk.deliveries.time')}${th('desk.deliveries.status')}${th('desk.deliveries.lastDigest')}<th scope="col"><span class="visually-hidden">${tr.t('desk.deliveries.digest')}</span></th></tr></thead>
+        <tbody>${shown.map(({ settings: sub, delivery }) => {
+          const chat = sub.chatTitle ?? sub.chat.id;
+          return html`<tr>
+            <td>${platformName(tr, sub.chat.platform)}</td>
+            <td>${sub.chat.thread !== undefined ? tr.t('desk.deliveries.thread', { chat, thread: sub.chat.thread }) : chat}</td>
+            <td>${sub.topics.length === 0 ? tr.t('desk.deliveries.allTopics') : tr.list(sub.topics.map((t) => newsroom.topics.label(t, tr)))}</td>
             <td>${sub.time} ${sub.timezone}</td>
-            <td><span class="status status-${sub.status}">${sub.status}</span>${sub.pausedReason ? html`<br><span class="muted">${sub.pausedReason}</span>` : ''}</td>
-            <td>${delivery.lastSentAt ? describeInstant(new Date(delivery.lastSentAt), sub.timezone) : '—'}${delivery.lastError ? html`<br><span class="muted">last error: ${delivery.lastError}</span>` : ''}</td>
-            <td><a href="/deliveries/digest?key=${encodeURIComponent(sub.key)}" aria-label="Digest preview for ${sub.chatTitle ?? sub.chat.id}">Digest preview</a></td>
-          </tr>`,
-        )}</tbody>
+            <td><span class="status status-${sub.status}">${statusName(tr, sub.status)}</span>${sub.pausedReason ? html`<br><span class="muted">${tr.reason(sub.pausedReason)}</span>` : ''}</td>
+            <td>${delivery.lastSentAt ? tr.instant(new Date(delivery.lastSentAt), sub.timezone) : '—'}${delivery.lastError ? html`<br><span class="muted">${tr.t('desk.deliveries.lastError', { error: delivery.lastError })}</span>` : ''}</td>
+            <td><a href="/deliveries/digest?key=${encodeURIComponent(sub.key)}" aria-label="${tr.t('desk.deliveries.previewLabel', { chat })}">${tr.t('desk.deliveries.preview')}</a></td>
+          </tr>`;
+        })}</tbody>
       </table></div>`
       }
     </section>`,
   });
 }
 
-/** The digest one subscription would get now, drawn on both platforms (its own first in the heading). */
+/**
+ * The digest one subscription would get now, drawn on both platforms (its own first in the heading)
+ * in the chat's language (`drawing`), the page around it in the desk's.
+ */
 export function digestPreviewPage(
-  session: DeskSession,
+  viewer: Viewer,
+  newsroom: Newsroom,
   sub: Subscription,
-  drawing: SafeHtml,
-  next: string | undefined,
+  drawing: { readonly html: SafeHtml; readonly language: string },
+  next: Date | undefined,
 ): SafeHtml {
+  const { tr } = viewer;
   const chat = sub.chatTitle ?? sub.chat.id;
+  const status = statusName(tr, sub.status);
+  const summary = tr.t('desk.digestPreview.summary', {
+    platform: platformName(tr, sub.chat.platform),
+    topics:
+      sub.topics.length === 0
+        ? tr.t('desk.digestPreview.allTopics')
+        : tr.list(sub.topics.map((t) => newsroom.topics.label(t, tr))),
+    time: sub.time,
+    timezone: sub.timezone,
+    status: sub.pausedReason
+      ? tr.t('desk.digestPreview.pausedStatus', { status, reason: tr.reason(sub.pausedReason) })
+      : status,
+  });
   return page({
-    title: `Digest preview: ${chat}`,
-    session,
+    title: tr.t('desk.digestPreview.title', { chat }),
+    viewer,
     section: 'deliveries',
     body: html`<section class="card">
-      <p><a href="/deliveries">← Deliveries</a></p>
-      <h1>Digest preview: ${chat}</h1>
-      <p>A ${sub.chat.platform} chat; ${sub.topics.length === 0 ? 'all topics' : sub.topics.join(', ')} at ${sub.time} ${sub.timezone}; ${sub.status}${sub.pausedReason ? ` (${sub.pausedReason})` : ''}.${next ? ` Next digest: ${next}.` : ''}</p>
-      <p class="hint">What this chat would get if its digest went out now. Nothing is sent, and its delivery is not affected.</p>
-      ${drawing}
+      <p><a href="/deliveries">${tr.t('desk.digestPreview.back')}</a></p>
+      <h1>${tr.t('desk.digestPreview.title', { chat })}</h1>
+      <p>${summary}${next ? ` ${tr.t('desk.digestPreview.next', { when: tr.instant(next, sub.timezone) })}` : ''}</p>
+      <p class="hint">${tr.t('desk.digestPreview.hint')} ${tr.t('desk.digestPreview.language', { language: drawing.language })}</p>
+      ${drawing.html}
     </section>`,
   });
 }

@@ -1,38 +1,42 @@
-import type { DeskSession } from '../../../core/desk.js';
 import type { Item } from '../../../core/items.js';
 import type { Newsroom } from '../../../core/newsroom.js';
 import { SEARCH_MAX_QUERY } from '../../../core/search.js';
 import { html, type SafeHtml } from '../html.js';
 import { itemCard } from './items.js';
-import { page } from './layout.js';
+import { page, type Viewer } from './layout.js';
 
 /** The search form and, after a search, what it found. */
 export function searchPage(
-  session: DeskSession,
+  viewer: Viewer,
   newsroom: Newsroom,
   query: string,
   found: { readonly items: readonly Item[]; readonly total: number } | undefined,
 ): SafeHtml {
+  const { tr } = viewer;
+  const summary = (total: number, shown: number) =>
+    total > shown
+      ? tr.t('desk.search.foundSome', { count: total, query, shown })
+      : tr.t('desk.search.found', { count: total, query });
   return page({
-    title: query ? `Search: ${query}` : 'Search',
-    session,
+    title: query ? tr.t('desk.search.titleQuery', { query }) : tr.t('desk.search.title'),
+    viewer,
     section: 'search',
     body: html`<section class="card">
-      <h1>Search</h1>
+      <h1>${tr.t('desk.search.title')}</h1>
       <form class="search" method="get" action="/search" role="search">
-        <label for="q">Words in headlines, bodies and sources</label>
+        <label for="q">${tr.t('desk.search.label')}</label>
         <div class="search-row">
           <input id="q" name="q" type="search" value="${query}" maxlength="${SEARCH_MAX_QUERY}">
-          <button type="submit">Search</button>
+          <button type="submit">${tr.t('desk.search.button')}</button>
         </div>
       </form>
       ${
         found === undefined
-          ? html`<p class="hint">Every word must occur; Chinese text matches as typed (挖矿 finds 比特币挖矿).</p>`
+          ? html`<p class="hint">${tr.t('desk.search.hint')}</p>`
           : found.total === 0
-            ? html`<p>Nothing matches “${query}”.</p>`
-            : html`<p>${found.total} ${found.total === 1 ? 'item matches' : 'items match'} “${query}”${found.total > found.items.length ? `; the newest ${found.items.length} are shown` : ''}.</p>
-              ${found.items.map((item) => itemCard(newsroom, item))}`
+            ? html`<p>${tr.t('desk.search.none', { query })}</p>`
+            : html`<p>${summary(found.total, found.items.length)}</p>
+              ${found.items.map((item) => itemCard(newsroom, item, tr))}`
       }
     </section>`,
   });

@@ -5,7 +5,10 @@ import { cutAtSentence } from '../../../wire/html-text.js';
 import type { Draft, Feed } from '../../../wire/model.js';
 import type { WireViews } from '../../../wire/wire-views.js';
 import { html, type SafeHtml } from '../html.js';
-import { page } from './layout.js';
+import { page, type Viewer } from './layout.js';
+
+/** Who a Wire page is for; the language switch comes back to the Wire. */
+const viewerOf = (session: DeskSession, tr: Translator): Viewer => ({ tr, session, here: '/wire' });
 
 /** A waiting draft's body as the desk lists it: enough to judge it, short enough for a page of ten. */
 const EXCERPT_CHARS = 400;
@@ -60,7 +63,7 @@ export function wireOffPage(session: DeskSession, tr: Translator): SafeHtml {
   const title = tr.t('desk.wire.title');
   return page({
     title,
-    session,
+    viewer: viewerOf(session, tr),
     section: 'wire',
     body: html`<section class="card"><h1>${title}</h1><p>${tr.t('desk.wire.notRunning')}</p></section>`,
   });
@@ -71,7 +74,7 @@ export function removeFeedPage(session: DeskSession, tr: Translator, feed: Feed)
   const title = tr.t('desk.wire.remove.title', { id: feed.id });
   return page({
     title,
-    session,
+    viewer: viewerOf(session, tr),
     section: 'wire',
     body: html`<section class="card narrow">
       <h1>${title}</h1>
@@ -95,7 +98,7 @@ export function wirePage(parts: WirePageParts): SafeHtml {
   const title = tr.t('desk.wire.title');
   return page({
     title,
-    session: parts.session,
+    viewer: viewerOf(parts.session, tr),
     section: 'wire',
     ...(parts.notice && { notice: parts.notice }),
     body: html`<div class="wire">

@@ -1,6 +1,7 @@
 // The live preview: while an editor types, the form is sent to /preview, which runs the Telegram
 // and Discord adapters' own renderers on the server and answers with the drawing and the field
-// counts. Nothing here renders a message itself.
+// counts. Nothing here renders a message itself, nor holds a word of its own: every text it shows
+// comes from the server, in the page's language (the counts' text, the preview's data-stale-text).
 const form = document.getElementById('item-form');
 const preview = document.getElementById('preview');
 const DELAY_MS = 250;
@@ -26,12 +27,11 @@ if (form instanceof HTMLFormElement && preview) {
       for (const [field, count] of Object.entries(answer.counts)) {
         const counter = document.getElementById(`${field}-count`);
         if (!counter) continue;
-        counter.textContent = `${count.length} / ${count.limit}`;
+        counter.textContent = count.text;
         counter.classList.toggle('over', count.length > count.limit);
       }
     } catch {
-      if (mine === sequence)
-        preview.setAttribute('data-stale', 'The preview could not be updated; it shows an earlier version.');
+      if (mine === sequence) preview.setAttribute('data-stale', preview.dataset.staleText || '');
     }
   };
   form.addEventListener('input', () => {
