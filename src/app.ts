@@ -17,7 +17,8 @@ import { Scheduler } from './delivery/scheduler.js';
 import { type HealthServer, startHealthServer } from './health.js';
 import { translatorFor } from './i18n/translator.js';
 import type { Logger } from './log.js';
-import { LowdbStore } from './store/lowdb.js';
+import { openStore } from './store/open.js';
+import { serverOf } from './store/postgres/server.js';
 import { loadSample, loadTopics } from './store/seed.js';
 import { type EditorChannel, WireNotifier } from './wire/notifier.js';
 import { FeedParser } from './wire/parser.js';
@@ -31,7 +32,7 @@ export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** Defaults to the lowdb store at `config.databaseFile`. */
+  /** Defaults to the store the configuration names ({@link openStore}: PostgreSQL or lowdb). */
   readonly store?: Store;
   /** The console's streams (defaults: stdin and stdout). */
   readonly input?: Readable;
@@ -102,10 +103,12 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const topics = await loadTopics();
   const openStart = performance.now();
-  const store = deps.store ?? (await LowdbStore.open(config.databaseFile, { logger }));
+  const store = deps.store ?? (await openStore(config, { logger }));
   logger.debug(
     {
-      file: config.databaseFile,
+      ...(config.database === undefined
+        ? { file: config.databaseFile }
+        : { server: serverOf(config.database.url) }),
       ms: Math.round(performance.now() - openStart),
       sinceStartMs: Math.round(openStart),
     },

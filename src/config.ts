@@ -11,6 +11,8 @@ export const DEFAULTS = {
   /** Telegram's broadcast limit for bots without paid broadcasts. */
   TELEGRAM_MAX_PER_SECOND: 30,
   DATABASE_FILE: 'data/db.json',
+  /** Connections each process keeps to PostgreSQL (with `DATABASE_URL`). */
+  DATABASE_POOL_SIZE: 10,
   BRIEFING_TIMEZONE: 'Asia/Shanghai',
   DEFAULT_DELIVERY_TIME: '08:00',
   LOG_LEVEL: 'info',
@@ -21,6 +23,9 @@ export const DEFAULTS = {
 
 /** Feeds are read at most once a minute and at least once a day. */
 const FEED_POLL_MINUTES_RANGE = [1, 1440] as const;
+
+/** A pool of 1 to 100 connections; PostgreSQL's own default allows 100 in all. */
+const DATABASE_POOL_SIZE_RANGE = [1, 100] as const;
 
 /** Telegram allows paid broadcasts up to 1,000 messages per second. */
 const TELEGRAM_MAX_PER_SECOND_LIMIT = 1000;
@@ -41,7 +46,15 @@ export interface Config {
   };
   readonly adminTelegramIds: readonly string[];
   readonly adminDiscordIds: readonly string[];
+  /** The lowdb store's manifest (`DATABASE_FILE`), used when {@link database} is absent. */
   readonly databaseFile: string;
+  /** The PostgreSQL store, when `DATABASE_URL` is set: it then replaces the lowdb store. */
+  readonly database?: {
+    /** `DATABASE_URL`: `postgres://user:password@host:5432/briefcast`. */
+    readonly url: string;
+    /** `DATABASE_POOL_SIZE`. */
+    readonly poolSize: number;
+  };
   readonly briefingTimezone: string;
   readonly defaultDeliveryTime: string;
   /** Load the sample briefing into an empty database; `undefined` means "on in the console only". */
@@ -87,6 +100,19 @@ const httpUrl = (form: string) =>
       return false;
     }
   }, form);
+
+/** A PostgreSQL connection URL; the message never repeats the value (it holds a password). */
+const postgresUrl = z.string().superRefine((v, ctx) => {
+  let u: URL | undefined;
+  try {
+    u = new URL(v);
+  } catch {}
+  const form = 'a PostgreSQL URL such as postgres://user:password@host:5432/briefcast';
+  if (u === undefined || (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:'))
+    ctx.addIssue({ code: 'custom', message: form });
+  else if (u.hostname === '' && !u.searchParams.has('host'))
+    ctx.addIssue({ code: 'custom', message: `${form} (the host is missing)` });
+});
 
 const port = z
   .string()
@@ -154,6 +180,20 @@ const schema = z
     ADMIN_TELEGRAM_IDS: optional(idList('Telegram user')),
     ADMIN_DISCORD_IDS: optional(idList('Discord user')),
     DATABASE_FILE: optional(z.string()),
+    DATABASE_URL: optional(postgresUrl),
+    DATABASE_POOL_SIZE: optional(
+      z
+        .string()
+        .regex(
+          /^\d+$/,
+          `a whole number of connections, ${DATABASE_POOL_SIZE_RANGE[0]}–${DATABASE_POOL_SIZE_RANGE[1]}`,
+        )
+        .transform(Number)
+        .refine(
+          (n) => n >= DATABASE_POOL_SIZE_RANGE[0] && n <= DATABASE_POOL_SIZE_RANGE[1],
+          `a whole number of connections, ${DATABASE_POOL_SIZE_RANGE[0]}–${DATABASE_POOL_SIZE_RANGE[1]}`,
+        ),
+    ),
     BRIEFING_TIMEZONE: optional(fromParser(parseTimezone)),
     DEFAULT_DELIVERY_TIME: optional(fromParser(parseTime)),
     SAMPLE_DATA: optional(flag),
@@ -318,6 +358,9 @@ export function loadConfig(
     adminTelegramIds: e.ADMIN_TELEGRAM_IDS ?? [],
     adminDiscordIds: e.ADMIN_DISCORD_IDS ?? [],
     databaseFile: e.DATABASE_FILE ?? DEFAULTS.DATABASE_FILE,
+    ...(e.DATABASE_URL !== undefined && {
+      database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE ?? DEFAULTS.DATABASE_POOL_SIZE },
+    }),
     briefingTimezone: e.BRIEFING_TIMEZONE ?? DEFAULTS.BRIEFING_TIMEZONE,
     defaultDeliveryTime: e.DEFAULT_DELIVERY_TIME ?? DEFAULTS.DEFAULT_DELIVERY_TIME,
     sampleData: e.SAMPLE_DATA,
@@ -362,7 +405,22 @@ function webhookSecretFor(token: string): string {
 
 /** The secrets in a configuration, for scrubbing from logs. */
 export function secretsOf(config: Config): string[] {
-  return [config.telegram?.token, config.telegram?.webhook?.secret, config.discord?.token].filter(
-    (s): s is string => s !== undefined,
-  );
+  return [
+    config.telegram?.token,
+    config.telegram?.webhook?.secret,
+    config.discord?.token,
+    databasePassword(config),
+  ].filter((s): s is string => s !== undefined && s !== '');
+}
+
+/** The password in `DATABASE_URL`, if any. */
+function databasePassword(config: Config): string | undefined {
+  if (config.database === undefined) return undefined;
+  const { password } = new URL(config.database.url);
+  if (password === '') return undefined;
+  try {
+    return decodeURIComponent(password);
+  } catch {
+    return password;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, loadConfig } from '../src/config.js';
+import { ConfigError, DEFAULTS, loadConfig, secretsOf } from '../src/config.js';
 
 const TELEGRAM_TOKEN = '123456:ABCdef_ghi-JKL';
 const DISCORD_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.secret.token-value';
@@ -96,6 +96,47 @@ describe('configuration', () => {
     });
     expect(config.telegram?.webhook?.secret).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('selects PostgreSQL with DATABASE_URL, its pool size from DATABASE_POOL_SIZE', () => {
+    expect(loadConfig({}).database).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://bot:s3cret@db.internal:5433/briefcast' }).database).toEqual(
+      {
+        url: 'postgres://bot:s3cret@db.internal:5433/briefcast',
+        poolSize: DEFAULTS.DATABASE_POOL_SIZE,
+      },
+    );
+    expect(
+      loadConfig({ DATABASE_URL: 'postgresql://db/briefcast', DATABASE_POOL_SIZE: '25' }).database?.poolSize,
+    ).toBe(25);
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres:///briefcast?host=/var/run/postgresql' }).database,
+    ).toBeDefined();
+  });
+
+  it.each([['mysql://bot:s3cret@db/briefcast'], ['db.internal:5432'], ['postgres://bot:s3cret@/briefcast']])(
+    'names a DATABASE_URL that is not a PostgreSQL URL (%s) without repeating it',
+    (url) => {
+      const lines = errors({ DATABASE_URL: url });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^DATABASE_URL: expected a PostgreSQL URL such as postgres:\/\/user:password@host:5432\/briefcast/,
+      );
+      expect(lines[0]).not.toContain('s3cret');
+    },
+  );
+
+  it('names a bad DATABASE_POOL_SIZE', () => {
+    for (const size of ['0', '101', 'ten'])
+      expect(errors({ DATABASE_URL: 'postgres://db/x', DATABASE_POOL_SIZE: size })).toEqual([
+        'DATABASE_POOL_SIZE: expected a whole number of connections, 1–100',
+      ]);
+  });
+
+  it('keeps the database password out of the logs', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://bot:p%40ss@db/briefcast' });
+    expect(secretsOf(config)).toContain('p@ss');
+    expect(secretsOf(loadConfig({ DATABASE_URL: 'postgres://db/briefcast' }))).toEqual([]);
   });
 
   it('treats empty values as unset', () => {

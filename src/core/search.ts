@@ -18,9 +18,14 @@ export function searchTerms(query: string): string[] {
     .filter((term) => term !== '');
 }
 
+/** What a search looks in: the item's headline, body and source name, folded as {@link searchTerms} folds a query. */
+export function searchText(item: Pick<Item, 'headline' | 'body' | 'sourceName'>): string {
+  return fold(`${item.headline}\n${item.body}\n${item.sourceName ?? ''}`);
+}
+
 /** Whether every term occurs in the item's headline, body or source name. */
 export function itemMatches(item: Item, terms: readonly string[]): boolean {
-  const text = fold(`${item.headline}\n${item.body}\n${item.sourceName ?? ''}`);
+  const text = searchText(item);
   return terms.every((term) => text.includes(term));
 }
 
@@ -35,7 +40,11 @@ export async function searchItems(
 ): Promise<{ items: Item[]; total: number }> {
   const terms = searchTerms(query);
   if (terms.length === 0) return { items: [], total: 0 };
-  // The stores answer no text query yet, so this reads every item, newest first.
+  // A store that answers the question itself (PostgreSQL) does; the others are read item by item.
+  if (items.searchItems) {
+    const page = await items.searchItems(terms, limit);
+    return { items: [...page.items], total: page.total };
+  }
   const { items: all } = await items.queryItems({});
   const found = all.filter((item) => itemMatches(item, terms));
   return { items: found.slice(0, limit), total: found.length };

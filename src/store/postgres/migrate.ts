@@ -24,6 +24,9 @@ export async function migrate(client: ClientBase, logger?: Logger): Promise<stri
     migrationsTable: MIGRATIONS_TABLE,
     singleTransaction: true,
     checkOrder: true,
+    // A process starting while another applies the schema waits for it (the default, 'fail', would
+    // stop the second of two processes started together).
+    advisoryLockMode: 'wait',
     verbose: false,
     log: (message) => logger?.debug({ message }, 'migration'),
   });

@@ -1,0 +1,145 @@
+import type { Item } from '../../core/items.js';
+import { searchText } from '../../core/search.js';
+import type { ItemPage, ItemQuery, ItemStore, TopicStats } from '../../core/store.js';
+import type { Counted, Query } from './query.js';
+
+/** Items per statement when importing. */
+const IMPORT_CHUNK = 1_000;
+
+/**
+ * The items half of the PostgreSQL store (table `items`): each item whole as `jsonb`, beside the
+ * columns its questions read — publication time and topic (indexed for `/brief` and `/topic`) and
+ * the folded text the desk's search matches.
+ */
+export class PostgresItems implements ItemStore {
+  constructor(private readonly query: Query) {}
+
+  async addItem(fields: Omit<Item, 'id'>): Promise<Item> {
+    const { rows } = await this.query<{ id: string }>(
+      'addItem',
+      'INSERT INTO items (topic, published_at, search_text, data) VALUES ($1, $2, $3, $4) RETURNING id',
+      [fields.topic, fields.publishedAt, searchText(fields), JSON.stringify(fields)],
+    );
+    return { ...fields, id: Number(rows[0]!.id) };
+  }
+
+  async replaceItem(item: Item): Promise<boolean> {
+    const { id, ...fields } = item;
+    if (!Number.isSafeInteger(id)) return false;
+    const { rowCount } = await this.query(
+      'replaceItem',
+      'UPDATE items SET topic = $2, published_at = $3, search_text = $4, data = $5 WHERE id = $1',
+      [id, item.topic, item.publishedAt, searchText(item), JSON.stringify(fields)],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async deleteItem(id: number): Promise<Item | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const { rows } = await this.query<ItemRow>(
+      'deleteItem',
+      'DELETE FROM items WHERE id = $1 RETURNING id, data',
+      [id],
+    );
+    return rows[0] && itemOf(rows[0]);
+  }
+
+  async getItem(id: number): Promise<Item | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const { rows } = await this.query<ItemRow>('getItem', 'SELECT id, data FROM items WHERE id = $1', [id]);
+    return rows[0] && itemOf(rows[0]);
+  }
+
+  async queryItems(query: ItemQuery): Promise<ItemPage> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (query.topics && query.topics.length > 0)
+      where.push(`topic = ANY(${param([...new Set(query.topics)])}::text[])`);
+    if (query.from !== undefined) where.push(`published_at >= ${param(query.from)}`);
+    if (query.after !== undefined) where.push(`published_at > ${param(query.after)}`);
+    if (query.upTo !== undefined) where.push(`published_at <= ${param(query.upTo)}`);
+    if (query.before !== undefined) where.push(`published_at < ${param(query.before)}`);
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const limit = query.limit === undefined ? '' : `LIMIT ${Math.max(0, Math.floor(query.limit))}`;
+    const [page, count] = await Promise.all([
+      this.query<ItemRow>(
+        'queryItems',
+        `SELECT id, data FROM items ${filter} ORDER BY published_at DESC, id DESC ${limit}`,
+        values,
+      ),
+      this.query<Counted>('queryItems', `SELECT count(*)::int AS n FROM items ${filter}`, values),
+    ]);
+    return { items: page.rows.map(itemOf), total: count.rows[0]?.n ?? 0 };
+  }
+
+  async searchItems(terms: readonly string[], limit: number): Promise<ItemPage> {
+    if (terms.length === 0) return { items: [], total: 0 };
+    // Substring matches, one LIKE per term, scanned in SQL: no index helps a two-character Chinese
+    // term (pg_trgm ignores characters outside the locale's alphabet), and no item leaves the server
+    // unless it is on the page.
+    const values = terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const filter = `WHERE ${values.map((_, i) => `search_text LIKE $${i + 1}`).join(' AND ')}`;
+    const [page, count] = await Promise.all([
+      this.query<ItemRow>(
+        'searchItems',
+        `SELECT id, data FROM items ${filter} ORDER BY published_at DESC, id DESC LIMIT ${Math.max(0, Math.floor(limit))}`,
+        values,
+      ),
+      this.query<Counted>('searchItems', `SELECT count(*)::int AS n FROM items ${filter}`, values),
+    ]);
+    return { items: page.rows.map(itemOf), total: count.rows[0]?.n ?? 0 };
+  }
+
+  /**
+   * Writes items as given, ids kept, replacing any with the same id; later {@link addItem} ids go
+   * above the largest (and never below one already handed out). For moving data between stores.
+   */
+  async importItems(items: readonly Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += IMPORT_CHUNK) {
+      const rows = items.slice(i, i + IMPORT_CHUNK).map(({ id, ...fields }) => ({
+        id,
+        topic: fields.topic,
+        published_at: fields.publishedAt,
+        search_text: searchText(fields),
+        data: fields,
+      }));
+      await this.query(
+        'importItems',
+        `INSERT INTO items (id, topic, published_at, search_text, data)
+         SELECT id, topic, published_at, search_text, data
+         FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, topic text, published_at timestamptz, search_text text, data jsonb)
+         ON CONFLICT (id) DO UPDATE SET topic = EXCLUDED.topic, published_at = EXCLUDED.published_at,
+           search_text = EXCLUDED.search_text, data = EXCLUDED.data`,
+        [JSON.stringify(rows)],
+      );
+    }
+    if (items.length === 0) return;
+    await this.query(
+      'importItems',
+      `SELECT setval(pg_get_serial_sequence('items', 'id'),
+         GREATEST((SELECT max(id) FROM items),
+           (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM items_id_seq)))`,
+    );
+  }
+
+  async topicStats(): Promise<TopicStats> {
+    const { rows } = await this.query<{ topic: string; n: number; latest: Date }>(
+      'topicStats',
+      'SELECT topic, count(*)::int AS n, max(published_at) AS latest FROM items GROUP BY topic',
+    );
+    return Object.fromEntries(rows.map((r) => [r.topic, { count: r.n, latest: r.latest.toISOString() }]));
+  }
+}
+
+interface ItemRow {
+  readonly id: string;
+  readonly data: Omit<Item, 'id'>;
+}
+
+function itemOf(row: ItemRow): Item {
+  return { ...row.data, id: Number(row.id) };
+}

@@ -1,0 +1,664 @@
+import pg from 'pg';
+import { type ChatId, chatKey } from '../../core/chat.js';
+import type { DeskSession, SignInToken, TokenUse } from '../../core/desk.js';
+import type { Item } from '../../core/items.js';
+import type {
+  ChatPrefs,
+  ClaimedDelivery,
+  DeliveryOutcome,
+  DeliveryRun,
+  DueQuery,
+  ItemPage,
+  ItemQuery,
+  MovedSubscription,
+  Store,
+  SubscriptionCounts,
+  SubscriptionPageQuery,
+  TopicStats,
+} from '../../core/store.js';
+import type { DeliveryProgress, Subscription, SubscriptionRecord } from '../../core/subscription.js';
+import type { Logger } from '../../log.js';
+import type { WireStore } from '../../wire/store.js';
+import { StoreError } from '../json-file.js';
+import { KEPT_RUNS } from '../memory.js';
+import { PostgresDesk } from './desk.js';
+import { PostgresItems } from './items.js';
+import { migrate } from './migrate.js';
+import { OutcomeBatcher, type OutcomeBatchOptions, type PendingOutcome } from './outcome-batch.js';
+import type { Counted, Query } from './query.js';
+import { DEFAULT_RETRY, isRetryable, type RetryPolicy, withRetry } from './retry.js';
+import {
+  chatIdKey,
+  DELIVERY_RECORDSET,
+  deliveryRow,
+  RECORD_COLUMNS,
+  type RecordRow,
+  recordOf,
+  SETTINGS_RECORDSET,
+  scheduleRow,
+  settingsRow,
+} from './rows.js';
+import { oneLine, serverOf } from './server.js';
+
+/** Connections in the pool when `DATABASE_POOL_SIZE` is not set. */
+export const DEFAULT_POOL_SIZE = 10;
+/** How long opening a connection may take before it counts as a failure. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Outcomes recorded within this many ms of each other share one `UPDATE`. */
+const OUTCOME_WINDOW_MS = 5;
+/** At most this many outcomes in one `UPDATE`. */
+const OUTCOME_BATCH_MAX = 500;
+/** Records per statement when importing. */
+const IMPORT_CHUNK = 1_000;
+
+/** Options for {@link PostgresStore.open}. */
+export interface PostgresStoreOptions {
+  readonly logger: Logger;
+  /** Connections in the pool (`DATABASE_POOL_SIZE`). @defaultValue {@link DEFAULT_POOL_SIZE} */
+  readonly poolSize?: number;
+  /**
+   * The wire's store: one given, or one made on this store's pool (it is then flushed and closed
+   * with the store, before the pool ends).
+   */
+  readonly wire: WireStore | ((pool: pg.Pool) => WireStore);
+  /** How queries are retried when the connection is lost. @defaultValue {@link DEFAULT_RETRY} */
+  readonly retry?: RetryPolicy;
+  /** How outcomes are batched. @defaultValue 5 ms, 500 */
+  readonly outcomeBatch?: Partial<OutcomeBatchOptions>;
+}
+
+/**
+ * The {@link Store} on PostgreSQL, for operators who outgrow one machine: any number of Briefcast
+ * processes may share one database. The schema is in `migrations/` (applied at open).
+ *
+ * - **Claims** are taken by one statement per page (`FOR UPDATE SKIP LOCKED` under the port's claim
+ *   rule), so processes claiming at once never get the same delivery; progress, outcomes and pauses
+ *   check the owner in their `WHERE`.
+ * - **Outcomes** are written in batches ({@link OutcomeBatcher}): one `UPDATE … FROM` for the
+ *   outcomes recorded within a few ms, each caller told whether its claim was held.
+ * - **Nothing is held in memory** but the pool: every question is a query on an index, pages and
+ *   counts included.
+ * - **A lost connection** is retried with backoff ({@link RetryPolicy}), each query on its own, so
+ *   the bot keeps answering what it can. A write retried after a connection died during its commit
+ *   may find the work already done: an outcome then reports its claim lost, a page of claims is
+ *   left to lapse (and is claimed again after its lease), an item may be added twice.
+ */
+export class PostgresStore implements Store {
+  readonly wire: WireStore;
+  readonly #pool: pg.Pool;
+  readonly #log: Logger;
+  readonly #retry: RetryPolicy;
+  readonly #outcomes: OutcomeBatcher;
+  readonly #items: PostgresItems;
+  readonly #desk: PostgresDesk;
+  #closed = false;
+
+  private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
+    this.#pool = pool;
+    this.#log = options.logger;
+    this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.wire = typeof options.wire === 'function' ? options.wire(pool) : options.wire;
+    const query: Query = (what, text, values) => this.#query(what, text, values);
+    this.#items = new PostgresItems(query);
+    this.#desk = new PostgresDesk(query);
+    this.#outcomes = new OutcomeBatcher((batch) => this.#writeOutcomes(batch), {
+      windowMs: options.outcomeBatch?.windowMs ?? OUTCOME_WINDOW_MS,
+      maxBatch: options.outcomeBatch?.maxBatch ?? OUTCOME_BATCH_MAX,
+    });
+  }
+
+  /**
+   * Connects to `url` (`DATABASE_URL`) and applies the migrations not yet applied.
+   * @throws StoreError in one line naming host and port (never the password) when the database
+   *   cannot be reached or its schema cannot be applied
+   */
+  static async open(url: string, options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      application_name: 'briefcast',
+      // Dates come back as text (`claim_date::text`): ISO whatever the server's default DateStyle.
+      options: '-c DateStyle=ISO,YMD',
+    });
+    // An idle connection that dies (server restart, pg_terminate_backend) is dropped by the pool; the
+    // next query opens another. Without a listener the error would end the process.
+    pool.on('error', (e) =>
+      options.logger.warn({ err: { message: e.message } }, 'idle database connection lost'),
+    );
+    const server = serverOf(url);
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw new StoreError(`PostgreSQL at ${server} cannot be reached: ${oneLine(e, url)}`);
+    }
+    const onError = (e: Error) =>
+      options.logger.warn({ err: { message: e.message } }, 'database connection lost');
+    client.on('error', onError);
+    try {
+      await migrate(client, options.logger);
+    } catch (e) {
+      client.off('error', onError);
+      client.release(true);
+      await pool.end().catch(() => undefined);
+      throw new StoreError(`PostgreSQL at ${server}: the schema could not be applied: ${oneLine(e, url)}`);
+    }
+    client.off('error', onError);
+    client.release();
+    options.logger.info(
+      { server, poolSize: options.poolSize ?? DEFAULT_POOL_SIZE },
+      'PostgreSQL store opened',
+    );
+    return new PostgresStore(pool, options);
+  }
+
+  #check(): void {
+    if (this.#closed) throw new StoreError('the store is closed');
+  }
+
+  /** One statement, retried while the connection is lost. */
+  async #query<R extends pg.QueryResultRow>(
+    what: string,
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    this.#check();
+    return withRetry(() => this.#pool.query<R>(text, values), this.#retry, this.#log, what);
+  }
+
+  /** `work` in one transaction on one connection, all of it retried while the connection is lost. */
+  async #transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    this.#check();
+    return withRetry(
+      async () => {
+        const client = await this.#pool.connect();
+        // A checked-out connection that dies between two statements emits 'error' with no query to
+        // reject; unheard, that would end the process. The next statement then fails and is retried.
+        const onError = (e: Error) =>
+          this.#log.warn({ err: { message: e.message } }, 'database connection lost');
+        client.on('error', onError);
+        let broken = false;
+        try {
+          await client.query('BEGIN');
+          const result = await work(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (e) {
+          broken = isRetryable(e);
+          if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
+          throw e;
+        } finally {
+          client.off('error', onError);
+          client.release(broken);
+        }
+      },
+      this.#retry,
+      this.#log,
+      what,
+    );
+  }
+
+  // --- Items (PostgresItems) -------------------------------------------------------------
+
+  addItem(fields: Omit<Item, 'id'>): Promise<Item> {
+    return this.#items.addItem(fields);
+  }
+
+  replaceItem(item: Item): Promise<boolean> {
+    return this.#items.replaceItem(item);
+  }
+
+  deleteItem(id: number): Promise<Item | undefined> {
+    return this.#items.deleteItem(id);
+  }
+
+  getItem(id: number): Promise<Item | undefined> {
+    return this.#items.getItem(id);
+  }
+
+  queryItems(query: ItemQuery): Promise<ItemPage> {
+    return this.#items.queryItems(query);
+  }
+
+  searchItems(terms: readonly string[], limit: number): Promise<ItemPage> {
+    return this.#items.searchItems(terms, limit);
+  }
+
+  topicStats(): Promise<TopicStats> {
+    return this.#items.topicStats();
+  }
+
+  importItems(items: readonly Item[]): Promise<void> {
+    return this.#items.importItems(items);
+  }
+
+  // --- Subscriptions ----------------------------------------------------------------------
+
+  async #records(what: string, where: string, values: unknown[]): Promise<SubscriptionRecord[]> {
+    const { rows } = await this.#query<RecordRow>(
+      what,
+      `SELECT ${RECORD_COLUMNS} FROM subscriptions s JOIN deliveries d USING (key) WHERE ${where} ORDER BY s.key`,
+      values,
+    );
+    return rows.map(recordOf);
+  }
+
+  async getSubscription(key: string): Promise<SubscriptionRecord | undefined> {
+    const [record] = await this.#records('getSubscription', 's.key = $1', [key]);
+    return record;
+  }
+
+  async chatSubscriptions(chat: ChatId): Promise<readonly SubscriptionRecord[]> {
+    return this.#records('chatSubscriptions', 's.chat_key = $1', [chatIdKey(chat)]);
+  }
+
+  async guildSubscriptions(guild: string): Promise<readonly SubscriptionRecord[]> {
+    return this.#records('guildSubscriptions', 's.guild = $1', [guild]);
+  }
+
+  async subscriptionCounts(): Promise<SubscriptionCounts> {
+    const { rows } = await this.#query<{ platform: string; status: 'active' | 'paused'; n: number }>(
+      'subscriptionCounts',
+      'SELECT platform, status, count(*)::int AS n FROM subscriptions GROUP BY platform, status',
+    );
+    const counts: Record<string, { active: number; paused: number }> = {};
+    for (const row of rows) {
+      counts[row.platform] ??= { active: 0, paused: 0 };
+      counts[row.platform]![row.status] = row.n;
+    }
+    return counts;
+  }
+
+  async subscriptionPage(
+    query: SubscriptionPageQuery,
+  ): Promise<{ readonly records: readonly SubscriptionRecord[]; readonly total: number }> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (query.platform !== undefined) {
+      values.push(query.platform);
+      where.push(`s.platform = $${values.length}`);
+    }
+    if (query.status !== undefined) {
+      values.push(query.status);
+      where.push(`s.status = $${values.length}`);
+    }
+    const filter = where.length > 0 ? where.join(' AND ') : 'true';
+    const pageWhere = query.after === undefined ? filter : `${filter} AND s.key > $${values.length + 1}`;
+    const pageValues = query.after === undefined ? values : [...values, query.after];
+    const [page, count] = await Promise.all([
+      this.#query<RecordRow>(
+        'subscriptionPage',
+        `SELECT ${RECORD_COLUMNS} FROM subscriptions s JOIN deliveries d USING (key)
+         WHERE ${pageWhere} ORDER BY s.key LIMIT ${Math.max(0, Math.floor(query.limit))}`,
+        pageValues,
+      ),
+      this.#query<Counted>(
+        'subscriptionPage',
+        `SELECT count(*)::int AS n FROM subscriptions s WHERE ${filter}`,
+        values,
+      ),
+    ]);
+    return { records: page.rows.map(recordOf), total: count.rows[0]?.n ?? 0 };
+  }
+
+  async saveSubscription(settings: Subscription): Promise<void> {
+    const s = settingsRow(settings);
+    const d = scheduleRow(settings);
+    // One statement: the settings row, and a delivery row made empty or with its schedule copy
+    // brought up to date — its delivery record (claim included) left as it is.
+    await this.#query(
+      'saveSubscription',
+      `WITH s AS (
+         INSERT INTO subscriptions (key, platform, chat_key, guild, status, settings)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (key) DO UPDATE SET platform = EXCLUDED.platform, chat_key = EXCLUDED.chat_key,
+           guild = EXCLUDED.guild, status = EXCLUDED.status, settings = EXCLUDED.settings
+         RETURNING key
+       )
+       INSERT INTO deliveries (key, platform, timezone, delivery_time, active, start_date)
+       SELECT key, $2, $7, $8, $9, $10 FROM s
+       ON CONFLICT (key) DO UPDATE SET platform = EXCLUDED.platform, timezone = EXCLUDED.timezone,
+         delivery_time = EXCLUDED.delivery_time, active = EXCLUDED.active, start_date = EXCLUDED.start_date`,
+      [
+        s.key,
+        s.platform,
+        s.chat_key,
+        s.guild,
+        s.status,
+        JSON.stringify(settings),
+        d.timezone,
+        d.delivery_time,
+        d.active,
+        d.start_date,
+      ],
+    );
+  }
+
+  async deleteSubscription(key: string): Promise<boolean> {
+    const { rowCount } = await this.#query('deleteSubscription', 'DELETE FROM subscriptions WHERE key = $1', [
+      key,
+    ]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async pauseSubscription(key: string, reason: string, at: string, owner?: string): Promise<boolean> {
+    const paused = `status = 'paused', settings = s.settings || jsonb_build_object('status', 'paused', 'pausedReason', $2::text, 'updatedAt', $3::text)`;
+    const { rowCount } =
+      owner === undefined
+        ? await this.#query(
+            'pauseSubscription',
+            `WITH p AS (UPDATE subscriptions s SET ${paused} WHERE s.key = $1 AND s.status = 'active' RETURNING s.key)
+             UPDATE deliveries d SET last_error = $2, active = false FROM p WHERE d.key = p.key`,
+            [key, reason, at],
+          )
+        : await this.#query(
+            'pauseSubscription',
+            `WITH p AS (
+               UPDATE deliveries d SET last_error = $2, active = false,
+                 claim_owner = NULL, claim_date = NULL, claim_expires_at = NULL
+               WHERE d.key = $1 AND d.claim_owner = $4 RETURNING d.key
+             )
+             UPDATE subscriptions s SET ${paused} FROM p WHERE s.key = p.key`,
+            [key, reason, at, owner],
+          );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async moveChat(from: ChatId, to: ChatId, at: string): Promise<readonly MovedSubscription[]> {
+    const fromKey = chatIdKey(from);
+    const toKey = chatIdKey(to);
+    return this.#transaction('moveChat', async (client) => {
+      const { rows } = await client.query<{ settings: Subscription }>(
+        'SELECT settings FROM subscriptions WHERE chat_key = $1 ORDER BY key FOR UPDATE',
+        [fromKey],
+      );
+      const moved: MovedSubscription[] = [];
+      for (const { settings } of rows) {
+        const chat = { ...settings.chat, platform: to.platform, id: to.id };
+        const key = chatKey(chat);
+        if (fromKey === toKey) {
+          moved.push({ from: key, to: key, kind: 'moved' });
+          continue;
+        }
+        await movePrefs(client, settings.key, key);
+        const there = await client.query('SELECT 1 FROM subscriptions WHERE key = $1 FOR UPDATE', [key]);
+        if ((there.rowCount ?? 0) > 0) {
+          await client.query('DELETE FROM subscriptions WHERE key = $1', [settings.key]);
+          moved.push({ from: settings.key, to: key, kind: 'merged' });
+          continue;
+        }
+        const next = settingsRow({ ...settings, key, chat, updatedAt: at });
+        // The delivery row follows its key (ON UPDATE CASCADE), claim included.
+        await client.query(
+          `UPDATE subscriptions SET key = $2, platform = $3, chat_key = $4, guild = $5, settings = $6 WHERE key = $1`,
+          [settings.key, key, next.platform, next.chat_key, next.guild, JSON.stringify(next.settings)],
+        );
+        await client.query('UPDATE deliveries SET platform = $2 WHERE key = $1', [key, next.platform]);
+        moved.push({ from: settings.key, to: key, kind: 'moved' });
+      }
+      if (fromKey !== toKey) await movePrefs(client, fromKey, toKey);
+      return moved;
+    });
+  }
+
+  async importSubscriptions(records: readonly SubscriptionRecord[]): Promise<void> {
+    // The last record of a key wins, as writing them one by one would have it.
+    const byKey = new Map(records.map((r) => [r.settings.key, r]));
+    const all = [...byKey.values()];
+    for (let i = 0; i < all.length; i += IMPORT_CHUNK) {
+      const chunk = all.slice(i, i + IMPORT_CHUNK);
+      const settings = JSON.stringify(chunk.map((r) => settingsRow(r.settings)));
+      const deliveries = JSON.stringify(chunk.map(deliveryRow));
+      await this.#transaction('importSubscriptions', async (client) => {
+        await client.query(
+          `INSERT INTO subscriptions (key, platform, chat_key, guild, status, settings)
+           SELECT key, platform, chat_key, guild, status, settings FROM jsonb_to_recordset($1::jsonb) AS x(${SETTINGS_RECORDSET})
+           ON CONFLICT (key) DO UPDATE SET platform = EXCLUDED.platform, chat_key = EXCLUDED.chat_key,
+             guild = EXCLUDED.guild, status = EXCLUDED.status, settings = EXCLUDED.settings`,
+          [settings],
+        );
+        await client.query(
+          `INSERT INTO deliveries (key, platform, timezone, delivery_time, active, start_date, cursor,
+             last_digest_date, last_sent_at, sent, failed, last_error, retry_at, progress)
+           SELECT key, platform, timezone, delivery_time, active, start_date, cursor, last_digest_date,
+             last_sent_at, sent, failed, last_error, retry_at, progress
+           FROM jsonb_to_recordset($1::jsonb) AS x(${DELIVERY_RECORDSET})
+           ON CONFLICT (key) DO UPDATE SET platform = EXCLUDED.platform, timezone = EXCLUDED.timezone,
+             delivery_time = EXCLUDED.delivery_time, active = EXCLUDED.active, start_date = EXCLUDED.start_date,
+             cursor = EXCLUDED.cursor, last_digest_date = EXCLUDED.last_digest_date,
+             last_sent_at = EXCLUDED.last_sent_at, sent = EXCLUDED.sent, failed = EXCLUDED.failed,
+             last_error = EXCLUDED.last_error, retry_at = EXCLUDED.retry_at, progress = EXCLUDED.progress,
+             claim_owner = NULL, claim_date = NULL, claim_expires_at = NULL`,
+          [deliveries],
+        );
+      });
+    }
+  }
+
+  async activeTimezones(): Promise<readonly string[]> {
+    // A loose index scan: one probe of the due index per zone, not one row per subscription.
+    const { rows } = await this.#query<{ timezone: string }>(
+      'activeTimezones',
+      `WITH RECURSIVE zones(timezone) AS (
+         (SELECT timezone FROM deliveries WHERE active ORDER BY timezone LIMIT 1)
+         UNION ALL
+         SELECT (SELECT d.timezone FROM deliveries d WHERE d.active AND d.timezone > zones.timezone
+                 ORDER BY d.timezone LIMIT 1)
+         FROM zones WHERE zones.timezone IS NOT NULL
+       )
+       SELECT timezone FROM zones WHERE timezone IS NOT NULL`,
+    );
+    return rows.map((r) => r.timezone);
+  }
+
+  async claimDue(query: DueQuery): Promise<readonly ClaimedDelivery[]> {
+    this.#check();
+    if (query.limit <= 0 || query.cutoffs.length === 0 || query.platforms.length === 0) return [];
+    // One statement per page. The claim rule of the port is the WHERE clause; SKIP LOCKED passes over
+    // rows another claimer has locked this instant, and a row changed since the scan began is
+    // checked again against the WHERE before it is taken, so no two claimers get one delivery. Each
+    // zone is its own walk of the due index (LATERAL, in the index's order so the walk stops as soon
+    // as the page is full, rather than collecting every due row first).
+    const { rows } = await this.#query<RecordRow & { due_date: string; language: string | null }>(
+      'claimDue',
+      `WITH cutoffs AS (
+         SELECT * FROM unnest($1::text[], $2::date[], $3::text[]) AS c(timezone, date, cutoff_time)
+       ), due AS (
+         SELECT d.key, c.date
+         FROM cutoffs c
+         CROSS JOIN LATERAL (
+           SELECT d.key FROM deliveries d
+           WHERE d.active AND d.timezone = c.timezone AND d.due_from <= c.date
+             AND d.delivery_time <= c.cutoff_time AND d.platform = ANY($4::text[])
+             AND (d.retry_at IS NULL OR d.retry_at <= $5::timestamptz)
+             AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= $5::timestamptz)
+           ORDER BY d.due_from, d.delivery_time
+           LIMIT $6
+           FOR UPDATE SKIP LOCKED
+         ) d
+         LIMIT $6
+       )
+       UPDATE deliveries d SET claim_owner = $7, claim_date = due.date, claim_expires_at = $8::timestamptz
+       FROM due
+         JOIN subscriptions s ON s.key = due.key
+         LEFT JOIN chat_prefs own ON own.chat_key = s.key
+         LEFT JOIN chat_prefs chat ON chat.chat_key = s.chat_key
+       WHERE d.key = due.key
+       RETURNING ${RECORD_COLUMNS}, due.date::text AS due_date,
+         coalesce(own.prefs->>'language', chat.prefs->>'language') AS language`,
+      [
+        query.cutoffs.map((c) => c.timezone),
+        query.cutoffs.map((c) => c.date),
+        query.cutoffs.map((c) => c.time),
+        [...new Set(query.platforms)],
+        query.now,
+        query.limit,
+        query.owner,
+        query.expiresAt,
+      ],
+    );
+    return rows.map((row) => ({ ...recordOf(row), date: row.due_date, language: row.language ?? undefined }));
+  }
+
+  async recordProgress(key: string, owner: string, progress: DeliveryProgress): Promise<boolean> {
+    const { rowCount } = await this.#query(
+      'recordProgress',
+      'UPDATE deliveries SET progress = $3 WHERE key = $1 AND claim_owner = $2',
+      [key, owner, JSON.stringify(progress)],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async finishDelivery(key: string, owner: string, outcome: DeliveryOutcome): Promise<boolean> {
+    this.#check();
+    return this.#outcomes.add({ key, owner, outcome });
+  }
+
+  /** Writes a batch of outcomes in one statement; returns the keys whose claim was held. */
+  async #writeOutcomes(batch: readonly PendingOutcome[]): Promise<ReadonlySet<string>> {
+    const rows = [...batch]
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ key, owner, outcome }) => ({
+        key,
+        owner,
+        kind: outcome.kind,
+        date: outcome.kind === 'sent' || outcome.kind === 'empty' ? outcome.date : null,
+        up_to: outcome.kind === 'sent' || outcome.kind === 'empty' ? outcome.upTo : null,
+        at: outcome.kind === 'sent' ? outcome.at : null,
+        reason: outcome.kind === 'failed' ? outcome.reason : null,
+        retry_at: outcome.kind === 'failed' ? outcome.retryAt : null,
+      }));
+    const done = `o.kind IN ('sent', 'empty')`;
+    const { rows: recorded } = await withRetry(
+      () =>
+        this.#pool.query<{ key: string }>(
+          `UPDATE deliveries d SET
+             last_digest_date = CASE WHEN ${done} THEN o.date ELSE d.last_digest_date END,
+             cursor = CASE WHEN ${done} THEN o.up_to ELSE d.cursor END,
+             sent = d.sent + CASE WHEN o.kind = 'sent' THEN 1 ELSE 0 END,
+             last_sent_at = CASE WHEN o.kind = 'sent' THEN o.at ELSE d.last_sent_at END,
+             failed = d.failed + CASE WHEN o.kind = 'failed' THEN 1 ELSE 0 END,
+             last_error = CASE WHEN o.kind = 'failed' THEN o.reason ELSE d.last_error END,
+             retry_at = CASE WHEN o.kind = 'failed' THEN o.retry_at WHEN o.kind = 'released' THEN d.retry_at END,
+             progress = CASE WHEN ${done} THEN NULL ELSE d.progress END,
+             claim_owner = NULL, claim_date = NULL, claim_expires_at = NULL
+           FROM jsonb_to_recordset($1::jsonb) AS o(key text, owner text, kind text, date date, up_to text,
+             at text, reason text, retry_at timestamptz)
+           WHERE d.key = o.key AND d.claim_owner = o.owner
+           RETURNING d.key`,
+          [JSON.stringify(rows)],
+        ),
+      this.#retry,
+      this.#log,
+      'finishDelivery',
+    );
+    this.#log.debug({ outcomes: batch.length, recorded: recorded.length }, 'delivery outcomes written');
+    return new Set(recorded.map((r) => r.key));
+  }
+
+  // --- Chat preferences -------------------------------------------------------------------
+
+  async getChatPrefs(key: string): Promise<ChatPrefs | undefined> {
+    const { rows } = await this.#query<{ prefs: ChatPrefs }>(
+      'getChatPrefs',
+      'SELECT prefs FROM chat_prefs WHERE chat_key = $1',
+      [key],
+    );
+    return rows[0]?.prefs;
+  }
+
+  async saveChatPrefs(key: string, prefs: ChatPrefs): Promise<void> {
+    await this.#query(
+      'saveChatPrefs',
+      'INSERT INTO chat_prefs (chat_key, prefs) VALUES ($1, $2) ON CONFLICT (chat_key) DO UPDATE SET prefs = EXCLUDED.prefs',
+      [key, JSON.stringify(prefs)],
+    );
+  }
+
+  // --- Delivery runs ----------------------------------------------------------------------
+
+  async addRun(run: DeliveryRun): Promise<void> {
+    await this.#transaction('addRun', async (client) => {
+      await client.query('INSERT INTO delivery_runs (id, run) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
+        run.id,
+        JSON.stringify(run),
+      ]);
+      await client.query(
+        `DELETE FROM delivery_runs WHERE seq < (SELECT seq FROM delivery_runs ORDER BY seq DESC OFFSET $1 LIMIT 1)`,
+        [KEPT_RUNS - 1],
+      );
+    });
+  }
+
+  async recentRuns(limit: number): Promise<readonly DeliveryRun[]> {
+    const { rows } = await this.#query<{ run: DeliveryRun }>(
+      'recentRuns',
+      'SELECT run FROM (SELECT seq, run FROM delivery_runs ORDER BY seq DESC LIMIT $1) r ORDER BY seq',
+      [Math.max(0, Math.floor(limit))],
+    );
+    return rows.map((r) => r.run);
+  }
+
+  // --- The desk (PostgresDesk) -----------------------------------------------------------
+
+  addSignInToken(token: SignInToken): Promise<void> {
+    return this.#desk.addSignInToken(token);
+  }
+
+  findSignInToken(hash: string): Promise<SignInToken | undefined> {
+    return this.#desk.findSignInToken(hash);
+  }
+
+  useSignInToken(hash: string, now: string): Promise<TokenUse> {
+    return this.#desk.useSignInToken(hash, now);
+  }
+
+  addSession(session: DeskSession): Promise<void> {
+    return this.#desk.addSession(session);
+  }
+
+  getSession(hash: string): Promise<DeskSession | undefined> {
+    return this.#desk.getSession(hash);
+  }
+
+  deleteSession(hash: string): Promise<boolean> {
+    return this.#desk.deleteSession(hash);
+  }
+
+  purgeDesk(now: string): Promise<number> {
+    return this.#desk.purgeDesk(now);
+  }
+
+  deskSigningKey(proposed: string): Promise<string> {
+    return this.#desk.deskSigningKey(proposed);
+  }
+
+  // --- Lifecycle --------------------------------------------------------------------------
+
+  /** Writes the outcomes still waiting for their batch, and the wire's changes. */
+  async flush(): Promise<void> {
+    await this.#outcomes.flush();
+    await this.wire.flush();
+  }
+
+  /** Flushes, closes the wire's store and ends the pool. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush();
+    this.#closed = true;
+    await this.wire.close();
+    await this.#pool.end();
+  }
+}
+
+/** The preferences under `from` go to `to` unless it has its own; `from`'s are then gone. */
+async function movePrefs(client: pg.PoolClient, from: string, to: string): Promise<void> {
+  await client.query(
+    `WITH old AS (DELETE FROM chat_prefs WHERE chat_key = $1 RETURNING prefs)
+     INSERT INTO chat_prefs (chat_key, prefs) SELECT $2, prefs FROM old ON CONFLICT (chat_key) DO NOTHING`,
+    [from, to],
+  );
+}
