@@ -16,6 +16,8 @@ import { createLogger, type Logger } from '../log.js';
 import { StoreError } from './json-file.js';
 import { LowdbStore } from './lowdb.js';
 import { KEPT_RUNS } from './memory.js';
+import { PostgresStore } from './postgres/store.js';
+import { PostgresWireStore } from './postgres/wire-store.js';
 import type { StoreExport } from './store-export.js';
 
 /** Records read and written at a time. */
@@ -286,10 +288,10 @@ async function openTarget(target: Target, logger: Logger): Promise<Store> {
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * Opens the PostgreSQL target, after checking it answers.
+ * Opens the PostgreSQL target (the wire's tables with the rest), after checking it answers.
  * @throws MigrateStoreError naming the host (never the password) when it cannot be reached
  */
-async function openPostgresTarget(url: string, _logger: Logger): Promise<Store> {
+async function openPostgresTarget(url: string, logger: Logger): Promise<Store> {
   let client: pg.Client | undefined;
   try {
     client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
@@ -302,9 +304,13 @@ async function openPostgresTarget(url: string, _logger: Logger): Promise<Store> 
   } finally {
     await client?.end().catch(() => {});
   }
-  throw new MigrateStoreError(
-    `Cannot copy into ${safeUrl(url)}: this build has no PostgreSQL store yet; nothing was written.`,
-  );
+  try {
+    // Opening applies the schema (an empty database gets its tables), as a start of the bot would.
+    return await PostgresStore.open(url, { logger, wire: (pool) => new PostgresWireStore(pool) });
+  } catch (e) {
+    if (e instanceof StoreError) throw new MigrateStoreError(e.message);
+    throw e;
+  }
 }
 
 /** Runs the command: the exit code (0 done, 1 failed while copying, 2 refused with nothing written). */

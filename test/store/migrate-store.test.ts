@@ -11,8 +11,11 @@ import { silentLogger } from '../../src/log.js';
 import { LowdbStore } from '../../src/store/lowdb.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { MigrateStoreError, migrateStore, parseMigrateArgs } from '../../src/store/migrate-store.js';
+import { PostgresStore } from '../../src/store/postgres/store.js';
+import { PostgresWireStore } from '../../src/store/postgres/wire-store.js';
 import type { WireBatch } from '../../src/wire/store.js';
 import { sampleSub, TEST_AUTHOR } from '../helpers/fixtures.js';
+import { freshDatabase } from '../helpers/postgres.js';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../src/store/migrate-store.ts');
 const HOLDER = path.resolve(import.meta.dirname, 'lock-holder.ts');
@@ -180,6 +183,45 @@ describe('migrateStore', () => {
     }
   });
 
+  it('copies a lowdb store into PostgreSQL, the wire into its tables, ids carrying on', async () => {
+    const file = path.join(dir, 'db.json');
+    await filledLowdb(file);
+    const db = await freshDatabase();
+    const source = await LowdbStore.open(file, { logger: silentLogger });
+    const target = await PostgresStore.open(db.url, {
+      logger: silentLogger,
+      wire: (pool) => new PostgresWireStore(pool),
+    });
+    try {
+      const counts = await migrateStore(source, target, { logger: silentLogger, pageSize: 3 });
+      expect(counts).toMatchObject({
+        items: 11,
+        subscriptions: 5,
+        chatPrefs: 2,
+        drafts: 3,
+        deskSigningKey: true,
+      });
+      expect(await contents(target)).toEqual(await contents(source));
+      expect(await target.deskSigningKey('another')).toBe('the-desk-key');
+      expect((await target.addItem(item('2026-11-05T00:00:00.000Z'))).id).toBe(13);
+      const feed = (await target.wire.getFeed(2))!;
+      const next = await target.wire.recordPoll(
+        feed.id,
+        ['e'],
+        [{ feedId: feed.id, key: 'e', headline: 'e', body: 'b', createdAt: AT }],
+        {},
+      );
+      expect(next.map((d) => d.id)).toEqual([4]);
+      await expect(migrateStore(source, target, { logger: silentLogger })).rejects.toThrow(
+        'The target already holds items, subscriptions, delivery runs, wire feeds, wire drafts',
+      );
+    } finally {
+      await target.close();
+      await source.close();
+      await db.drop();
+    }
+  });
+
   it('refuses a target that holds data, writing nothing, unless forced', async () => {
     const file = path.join(dir, 'db.json');
     await filledLowdb(file);
@@ -273,6 +315,36 @@ describe('npm run migrate-store', () => {
     expect(second.stderr).toBe(
       'migrate-store: The target already holds items, subscriptions, delivery runs, wire feeds, wire drafts; nothing was written. Pass --force to copy over it (records with the same ids or keys are replaced).\n',
     );
+  });
+
+  it('copies into DATABASE_URL, prints the counts, and refuses a second run', async () => {
+    const from = path.join(dir, 'db.json');
+    await filledLowdb(from);
+    const db = await freshDatabase();
+    try {
+      const first = await cli(['--from', from], { DATABASE_URL: db.url });
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain(`Copied ${from} into ${db.url}:`);
+      expect(first.stdout).toContain('items: 11\n');
+      expect(first.stdout).toContain('wire seen entry keys: 4\n');
+      const source = await LowdbStore.open(from, { logger: silentLogger });
+      const copy = await PostgresStore.open(db.url, {
+        logger: silentLogger,
+        wire: (pool) => new PostgresWireStore(pool),
+      });
+      try {
+        expect(await contents(copy)).toEqual(await contents(source));
+      } finally {
+        await copy.close();
+        await source.close();
+      }
+      const second = await cli(['--from', from, '--to', db.url]);
+      expect(second.code).toBe(2);
+      expect(second.stderr).toContain('The target already holds items');
+    } finally {
+      await db.drop();
+    }
   });
 
   /** Each with the words its one line must hold; `dir` is this test's folder. */

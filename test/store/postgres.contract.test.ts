@@ -1,7 +1,7 @@
 import { afterAll } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { PostgresStore } from '../../src/store/postgres/store.js';
-import { MemoryWireStore } from '../../src/wire/memory-store.js';
+import { PostgresWireStore } from '../../src/store/postgres/wire-store.js';
 import { freshDatabase } from '../helpers/postgres.js';
 import { describeStoreContract } from './contract.js';
 
@@ -14,5 +14,5 @@ afterAll(async () => {
 describeStoreContract('PostgresStore', async () => {
   const db = await freshDatabase();
   databases.push(db);
-  return PostgresStore.open(db.url, { logger: silentLogger, wire: new MemoryWireStore() });
+  return PostgresStore.open(db.url, { logger: silentLogger, wire: (pool) => new PostgresWireStore(pool) });
 });
