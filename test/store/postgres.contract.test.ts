@@ -6,9 +6,10 @@ import { freshDatabase } from '../helpers/postgres.js';
 import { describeStoreContract } from './contract.js';
 
 const databases: Array<{ drop(): Promise<void> }> = [];
+// A database per test (the wire's contract included): dropping some seventy takes a while on a busy machine.
 afterAll(async () => {
   for (const db of databases.splice(0)) await db.drop();
-});
+}, 120_000);
 
 // A database of its own for every test: the suite asks for an empty store each time.
 describeStoreContract('PostgresStore', async () => {
