@@ -323,6 +323,72 @@ describe('PostgresStore outcomes', () => {
     expect((await store.getSubscription('telegram:2'))?.delivery.claim?.owner).toBe('A');
   });
 
+  it('writes every kind of outcome in one statement, each as its own kind', async () => {
+    const db = await database();
+    const { logger, lines } = recordingLogger();
+    const store = await open(db.url, { logger });
+    const keys = ['telegram:1', 'telegram:2', 'telegram:3', 'telegram:4'];
+    await store.importSubscriptions(keys.map((key) => ({ settings: sampleSub(key), delivery: NO_DELIVERY })));
+    expect(await store.claimDue(due('A'))).toHaveLength(4);
+    const retryAt = '2026-11-29T09:30:00.000Z';
+    expect(
+      await Promise.all([
+        store.finishDelivery('telegram:1', 'A', { kind: 'sent', date: DATE, upTo: NOW, at: NOW }),
+        store.finishDelivery('telegram:2', 'A', { kind: 'empty', date: DATE, upTo: NOW }),
+        store.finishDelivery('telegram:3', 'A', { kind: 'failed', reason: 'timeout', retryAt }),
+        store.finishDelivery('telegram:4', 'A', { kind: 'released' }),
+      ]),
+    ).toEqual([true, true, true, true]);
+    expect(lines.filter((l) => l.msg === 'delivery outcomes written')).toHaveLength(1);
+    const delivery = async (key: string) => (await store.getSubscription(key))?.delivery;
+    expect(await delivery('telegram:1')).toEqual({
+      cursor: NOW,
+      lastDigestDate: DATE,
+      sent: 1,
+      failed: 0,
+      lastSentAt: NOW,
+    });
+    expect(await delivery('telegram:2')).toEqual({ cursor: NOW, lastDigestDate: DATE, sent: 0, failed: 0 });
+    expect(await delivery('telegram:3')).toEqual({ sent: 0, failed: 1, lastError: 'timeout', retryAt });
+    expect(await delivery('telegram:4')).toEqual({ sent: 0, failed: 0 });
+  });
+
+  it('claims an older missed day only at or after its time, as today’s (the walk ends at the cutoff)', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    const seed = (key: string, time: string, lastDigestDate: string) => ({
+      settings: sampleSub(key, { time }),
+      delivery: { ...NO_DELIVERY, lastDigestDate },
+    });
+    await store.importSubscriptions([
+      seed('telegram:1', '07:00', '2026-11-27'), // missed yesterday, time passed: due
+      seed('telegram:2', '09:00', '2026-11-27'), // missed yesterday, time to come: not yet
+      seed('telegram:3', '08:00', '2026-11-28'), // today's, at the cutoff: due
+      seed('telegram:4', '08:01', '2026-11-28'), // today's, a minute later: not yet
+      seed('telegram:5', '06:00', DATE), // had today's
+    ]);
+    const claimed = await store.claimDue(due('A'));
+    expect(claimed.map((c) => c.settings.key).sort()).toEqual(['telegram:1', 'telegram:3']);
+    expect(claimed.map((c) => c.date)).toEqual([DATE, DATE]);
+  });
+
+  it('keeps the claim path’s schema: the due index by zone and platform, room for HOT claims', async () => {
+    const db = await database();
+    await open(db.url);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ def: string; options: string[] | null }>(
+        `SELECT pg_get_indexdef('deliveries_due'::regclass) AS def,
+           (SELECT reloptions FROM pg_class WHERE relname = 'deliveries') AS options`,
+      );
+      expect(rows[0]?.def).toContain('(timezone, platform, due_from, delivery_time) WHERE active');
+      expect(rows[0]?.options).toEqual(['fillfactor=80']);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('flush() waits for the outcomes still in their batch window', async () => {
     const db = await database();
     const store = await open(db.url, { outcomeBatch: { windowMs: 60_000 } });
