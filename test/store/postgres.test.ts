@@ -462,6 +462,54 @@ describe('PostgresStore search', () => {
   });
 });
 
+describe('PostgresStore item counts', () => {
+  it('counts a topic’s items from the kept counts as a full count would, through adds, edits, deletes and imports', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    const memory = new MemoryStore();
+    const author = { platform: 'console' as const, id: 'e', name: 'Editor' };
+    const item = (topic: string, day: number) => ({
+      topic,
+      headline: `${topic} ${day}`,
+      body: 'b',
+      author,
+      publishedAt: `2026-11-${String(day).padStart(2, '0')}T08:00:00.000Z`,
+      updatedAt: `2026-11-${String(day).padStart(2, '0')}T08:00:00.000Z`,
+    });
+    for (const s of [store, memory]) {
+      for (let day = 1; day <= 9; day++) await s.addItem(item(day % 3 === 0 ? 'policy' : 'mining', day));
+      // Published later than the queries' `upTo`: counted in the topic, not before it.
+      await s.addItem(item('mining', 28));
+      await s.replaceItem({ ...(await s.getItem(1))!, topic: 'nft' });
+      await s.replaceItem({ ...(await s.getItem(2))!, headline: 'edited, same topic' });
+      await s.deleteItem(4);
+    }
+    // Imported (an id of its own) into the store; added to the memory one, after the queries' `upTo`
+    // so that only counts see it.
+    await store.importItems([{ ...item('policy', 26), id: 50 }]);
+    await memory.addItem(item('policy', 26));
+    const upTo = '2026-11-25T00:00:00.000Z';
+    for (const query of [
+      { topics: ['mining'], upTo, limit: 5 },
+      { topics: ['policy', 'nft'], upTo, limit: 1 },
+      { topics: ['mining'], limit: 2 },
+      { upTo, limit: 1 },
+      { limit: 0 },
+      { topics: ['none'], upTo, limit: 5 },
+      { topics: ['mining'], from: '2026-11-05T00:00:00.000Z', upTo, limit: 1 },
+    ]) {
+      const [fromSql, inMemory] = await Promise.all([store.queryItems(query), memory.queryItems(query)]);
+      expect(fromSql, JSON.stringify(query)).toEqual(inMemory);
+    }
+    expect(await store.topicStats()).toEqual(await memory.topicStats());
+    // A topic whose every item is gone is not listed, as with a count of its items.
+    await store.deleteItem(1);
+    await memory.deleteItem(1);
+    expect(await store.topicStats()).toEqual(await memory.topicStats());
+    expect(Object.keys(await store.topicStats()).sort()).toEqual(['mining', 'policy']);
+  });
+});
+
 describe('PostgresStore item import', () => {
   const author = { platform: 'console' as const, id: 'e', name: 'Editor' };
   const fields = (publishedAt: string, headline = publishedAt) => ({
