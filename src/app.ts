@@ -4,6 +4,10 @@ import type { Adapter } from './adapters/adapter.js';
 import { ConsoleAdapter } from './adapters/console/console.js';
 import { DeskAuth } from './adapters/desk/auth.js';
 import { type DeskServer, type DeskServerOptions, startDeskServer } from './adapters/desk/server.js';
+import type { DiscordAdapter } from './adapters/discord/discord.js';
+import type { TelegramAdapter } from './adapters/telegram/telegram.js';
+import { LeaderDuties } from './cluster/leader-duties.js';
+import { type Leadership, LockLeadership, soleLeadership } from './cluster/leadership.js';
 import { type Config, isConsoleMode } from './config.js';
 import type { Platform, UserRef } from './core/chat.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -49,6 +53,11 @@ export interface AppDeps {
   >;
   /** Wire notifications: how often each editor may get a batch. */
   readonly wireNotifyIntervalMs?: number;
+  /**
+   * Who delivers when several processes share a database. @defaultValue with `DATABASE_URL`, the
+   * advisory lock on it ({@link LockLeadership}); without, this process always leads
+   */
+  readonly leadership?: Leadership;
 }
 
 /** A running Briefcast: its parts, and how to stop it. */
@@ -67,6 +76,10 @@ export interface App {
   readonly health?: HealthServer;
   /** The editors' desk when `DESK_PORT` is set. */
   readonly desk?: DeskServer;
+  /** Whether this process leads (delivers, polls the wire and Telegram) or stands by. */
+  readonly leadership: Leadership;
+  /** Starts and stops the leader's work as leadership changes; `settled()` after a change. */
+  readonly leaderDuties: LeaderDuties;
   /** The news wire: feeds, drafts, decisions. */
   readonly wire: Wire;
   /** Polls the wire's feeds every minute for those due; `wireScheduler.tick()` polls now. */
@@ -75,8 +88,9 @@ export interface App {
   /** Resolves when the app wants to end by itself (the console's input ended). */
   readonly ended: Promise<void>;
   /**
-   * Stops in order: the scheduler, delivery (sends in flight finish, bounded), the health server,
-   * the adapters, then the store (flushed). Safe to call twice.
+   * Stops in order: the leader's work (the scheduler, Telegram polling, delivery: sends in flight
+   * finish, bounded, the rest is given back), leadership (a standby takes over), the wire, the
+   * health server, the adapters, then the store (flushed). Safe to call twice.
    */
   stop(): Promise<void>;
 }
@@ -96,11 +110,20 @@ async function startDesk(
 /**
  * Builds and starts the app: store, newsroom, dispatcher, gates, adapters, the delivery engine (one
  * lane per running adapter: its sender, its platform's gate and concurrency), the health server,
- * and last the scheduler, whose first tick delivers what fell due while the bot was down.
+ * and last leadership: a leader starts the scheduler, whose first tick delivers what fell due while
+ * the bot was down (or what a leader that is gone left), the wire's polling and Telegram's long
+ * polling; a standby serves commands only until it leads.
  */
 export async function startApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
+  const leadership =
+    deps.leadership ??
+    (config.database === undefined
+      ? soleLeadership()
+      : new LockLeadership({ url: config.database.url, logger, retryMs: config.leaderRetrySeconds * 1000 }));
+  // With a lock, Telegram long polling waits for the lead; alone, it starts with the adapter.
+  const pollOnlyWhenLeading = leadership.kind === 'lock';
   const topics = await loadTopics();
   const openStart = performance.now();
   const store = deps.store ?? (await openStore(config, { logger }));
@@ -183,6 +206,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
         gate: gates.telegram,
         now: () => clock.now(),
         editorIds: config.adminTelegramIds,
+        pollOnlyWhenLeading,
       }),
     );
   }
@@ -203,7 +227,8 @@ export async function startApp(deps: AppDeps): Promise<App> {
       concurrency: deliveryConcurrency(platform, config),
     };
   }
-  const delivery = new DeliveryEngine({ newsroom, lanes, logger, ...deps.delivery });
+  // Paused until this process leads (at once when it is the only one).
+  const delivery = new DeliveryEngine({ newsroom, lanes, logger, ...deps.delivery, paused: true });
   const wireNotifier = new WireNotifier({
     wire,
     channels: adapters.flatMap((adapter) => editorChannel(adapter, gates)),
@@ -215,7 +240,8 @@ export async function startApp(deps: AppDeps): Promise<App> {
     logger,
     ...(deps.wireNotifyIntervalMs !== undefined && { intervalMs: deps.wireNotifyIntervalMs }),
   });
-  // Only the process that delivers should poll once several share a store: `shouldPoll` is that hook.
+  // Only the leader polls the wire (and so only it notifies editors): `shouldPoll` is asked every round.
+  const askedShouldPoll = deps.wirePolling?.shouldPoll;
   const wireScheduler = new WireScheduler({
     wire,
     clock,
@@ -223,17 +249,35 @@ export async function startApp(deps: AppDeps): Promise<App> {
     pollMinutes: config.feeds.pollMinutes,
     onRound: (outcomes, now) => wireNotifier.afterRound(outcomes, now),
     ...deps.wirePolling,
+    shouldPoll: async () =>
+      leadership.isLeader() && (askedShouldPoll === undefined || (await askedShouldPoll())),
   });
   const scheduler = new Scheduler(delivery, { logger });
+  const telegramAdapter = adapters.find((a): a is TelegramAdapter => a.name === 'telegram');
+  const discordAdapter = adapters.find((a): a is DiscordAdapter => a.name === 'discord');
+  const leaderDuties = new LeaderDuties({
+    delivery,
+    scheduler,
+    ...(telegramAdapter && { telegramPolling: telegramAdapter }),
+    clock,
+    logger,
+  });
   // Before the adapters connect, so a port in use stops the start before anything is online.
   const health =
     config.healthPort === undefined
       ? undefined
-      : await startHealthServer({ port: config.healthPort, adapters, delivery, logger }).catch(
-          (e: unknown) => {
-            throw new Error(`HEALTH_PORT ${config.healthPort} cannot be used (${(e as Error).message})`);
+      : await startHealthServer({
+          port: config.healthPort,
+          adapters,
+          delivery,
+          logger,
+          cluster: {
+            isLeader: () => leadership.isLeader(),
+            shards: () => discordAdapter?.shardIds() ?? null,
           },
-        );
+        }).catch((e: unknown) => {
+          throw new Error(`HEALTH_PORT ${config.healthPort} cannot be used (${(e as Error).message})`);
+        });
 
   let desk: DeskServer | undefined;
   try {
@@ -253,12 +297,26 @@ export async function startApp(deps: AppDeps): Promise<App> {
     await health?.close();
     throw e;
   }
-  scheduler.start();
   wireScheduler.start();
+  try {
+    await leadership.start(leaderDuties);
+    await leaderDuties.settled();
+  } catch (e) {
+    await wireScheduler.stop();
+    for (const adapter of adapters) await adapter.stop().catch(() => undefined);
+    await desk?.close();
+    await health?.close();
+    throw e;
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      // The leader's work ends first (sends in flight finish, the rest is given back), then the lock
+      // goes, so the standby that takes over finds no claim of ours still being sent.
+      leaderDuties.onStandBy();
+      await leaderDuties.settled();
+      await leadership.stop();
       await wireScheduler.stop();
       await parser.close();
       await scheduler.stop();
@@ -287,6 +345,8 @@ export async function startApp(deps: AppDeps): Promise<App> {
     scheduler,
     ...(health && { health }),
     ...(desk && { desk }),
+    leadership,
+    leaderDuties,
     wire,
     wireScheduler,
     wireNotifier,

@@ -19,7 +19,14 @@ export const DEFAULTS = {
   DEFAULT_LANGUAGE: 'en',
   /** How often each feed on the news wire is read. */
   FEED_POLL_MINUTES: 10,
+  /** How often a standby process tries to take the lead (several processes on one `DATABASE_URL`). */
+  LEADER_RETRY_SECONDS: 5,
 } as const;
+
+/** A standby tries the leader lock at least once a minute (the takeover bound is this plus 6 s). */
+const LEADER_RETRY_SECONDS_RANGE = [1, 60] as const;
+/** Discord caps shards far below this; a larger count is a typo. */
+const DISCORD_SHARD_COUNT_LIMIT = 65_536;
 
 /** Feeds are read at most once a minute and at least once a day. */
 const FEED_POLL_MINUTES_RANGE = [1, 1440] as const;
@@ -43,18 +50,28 @@ export interface Config {
     readonly applicationId: string;
     readonly apiUrl?: string;
     readonly guildId?: string;
+    /**
+     * The gateway shards this process runs (`DISCORD_SHARDS` of `DISCORD_SHARD_COUNT`); absent:
+     * discord.js's default, every shard Discord recommends, in this process.
+     */
+    readonly shards?: { readonly ids: readonly number[]; readonly count: number };
   };
   readonly adminTelegramIds: readonly string[];
   readonly adminDiscordIds: readonly string[];
   /** The lowdb store's manifest (`DATABASE_FILE`), used when {@link database} is absent. */
   readonly databaseFile: string;
-  /** The PostgreSQL store, when `DATABASE_URL` is set: it then replaces the lowdb store. */
+  /**
+   * The PostgreSQL store, when `DATABASE_URL` is set: it then replaces the lowdb store, and several
+   * processes may share it (one leads, see `src/cluster/`).
+   */
   readonly database?: {
     /** `DATABASE_URL`: `postgres://user:password@host:5432/briefcast`. */
     readonly url: string;
     /** `DATABASE_POOL_SIZE`. */
     readonly poolSize: number;
   };
+  /** `LEADER_RETRY_SECONDS`: how often a standby tries to take the lead. */
+  readonly leaderRetrySeconds: number;
   readonly briefingTimezone: string;
   readonly defaultDeliveryTime: string;
   /** Load the sample briefing into an empty database; `undefined` means "on in the console only". */
@@ -177,6 +194,23 @@ const schema = z
     ),
     DISCORD_API_URL: optional(httpUrl('an http(s) URL ending in /api')),
     DISCORD_GUILD_ID: optional(z.string().regex(/^\d{15,21}$/, 'a numeric guild (server) id')),
+    DISCORD_SHARD_COUNT: optional(
+      z
+        .string()
+        .regex(/^\d+$/, `a whole number of gateway shards, 1–${DISCORD_SHARD_COUNT_LIMIT}`)
+        .transform(Number)
+        .refine(
+          (n) => n >= 1 && n <= DISCORD_SHARD_COUNT_LIMIT,
+          `a whole number of gateway shards, 1–${DISCORD_SHARD_COUNT_LIMIT}`,
+        ),
+    ),
+    DISCORD_SHARDS: optional(
+      z
+        .string()
+        .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'comma-separated shard numbers counted from 0, e.g. 0,1')
+        .transform((v) => v.split(',').map((s) => Number(s.trim())))
+        .refine((ids) => new Set(ids).size === ids.length, 'each shard number once, e.g. 0,1'),
+    ),
     ADMIN_TELEGRAM_IDS: optional(idList('Telegram user')),
     ADMIN_DISCORD_IDS: optional(idList('Discord user')),
     DATABASE_FILE: optional(z.string()),
@@ -192,6 +226,19 @@ const schema = z
         .refine(
           (n) => n >= DATABASE_POOL_SIZE_RANGE[0] && n <= DATABASE_POOL_SIZE_RANGE[1],
           `a whole number of connections, ${DATABASE_POOL_SIZE_RANGE[0]}–${DATABASE_POOL_SIZE_RANGE[1]}`,
+        ),
+    ),
+    LEADER_RETRY_SECONDS: optional(
+      z
+        .string()
+        .regex(
+          /^\d+$/,
+          `a whole number of seconds, ${LEADER_RETRY_SECONDS_RANGE[0]}–${LEADER_RETRY_SECONDS_RANGE[1]}`,
+        )
+        .transform(Number)
+        .refine(
+          (n) => n >= LEADER_RETRY_SECONDS_RANGE[0] && n <= LEADER_RETRY_SECONDS_RANGE[1],
+          `a whole number of seconds, ${LEADER_RETRY_SECONDS_RANGE[0]}–${LEADER_RETRY_SECONDS_RANGE[1]}`,
         ),
     ),
     BRIEFING_TIMEZONE: optional(fromParser(parseTimezone)),
@@ -281,6 +328,26 @@ const schema = z
       'required with DESK_PUBLIC_URL: the local port to serve the desk on',
     );
     need(
+      env.DISCORD_SHARDS,
+      env.DISCORD_SHARD_COUNT,
+      'DISCORD_SHARD_COUNT',
+      'required with DISCORD_SHARDS: the total number of shards across all processes',
+    );
+    need(env.DISCORD_SHARDS, env.DISCORD_TOKEN, 'DISCORD_TOKEN', 'required with DISCORD_SHARDS');
+    need(env.DISCORD_SHARD_COUNT, env.DISCORD_TOKEN, 'DISCORD_TOKEN', 'required with DISCORD_SHARD_COUNT');
+    // Refinements run even when a field failed its own check: only compare parsed values.
+    const count = typeof env.DISCORD_SHARD_COUNT === 'number' ? env.DISCORD_SHARD_COUNT : undefined;
+    const ids: readonly unknown[] = Array.isArray(env.DISCORD_SHARDS) ? env.DISCORD_SHARDS : [];
+    const beyond = count === undefined ? [] : ids.filter((id) => typeof id === 'number' && id >= count);
+    if (count !== undefined && beyond.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DISCORD_SHARDS'],
+        message: `shard ${beyond.join(', ')} is not below DISCORD_SHARD_COUNT (${count}): shards are numbered 0–${count - 1}`,
+        params: { verbatim: true },
+      });
+    }
+    need(
       env.TELEGRAM_WEBHOOK_URL,
       env.TELEGRAM_BOT_TOKEN,
       'TELEGRAM_BOT_TOKEN',
@@ -353,6 +420,12 @@ export function loadConfig(
           applicationId: e.DISCORD_APPLICATION_ID,
           ...(e.DISCORD_API_URL !== undefined && { apiUrl: e.DISCORD_API_URL }),
           ...(e.DISCORD_GUILD_ID !== undefined && { guildId: e.DISCORD_GUILD_ID }),
+          ...(e.DISCORD_SHARD_COUNT !== undefined && {
+            shards: {
+              ids: e.DISCORD_SHARDS ?? Array.from({ length: e.DISCORD_SHARD_COUNT }, (_, i) => i),
+              count: e.DISCORD_SHARD_COUNT,
+            },
+          }),
         },
       }),
     adminTelegramIds: e.ADMIN_TELEGRAM_IDS ?? [],
@@ -361,6 +434,7 @@ export function loadConfig(
     ...(e.DATABASE_URL !== undefined && {
       database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE ?? DEFAULTS.DATABASE_POOL_SIZE },
     }),
+    leaderRetrySeconds: e.LEADER_RETRY_SECONDS ?? DEFAULTS.LEADER_RETRY_SECONDS,
     briefingTimezone: e.BRIEFING_TIMEZONE ?? DEFAULTS.BRIEFING_TIMEZONE,
     defaultDeliveryTime: e.DEFAULT_DELIVERY_TIME ?? DEFAULTS.DEFAULT_DELIVERY_TIME,
     sampleData: e.SAMPLE_DATA,

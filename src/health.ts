@@ -13,12 +13,23 @@ export interface HealthSources {
   readonly adapters: readonly { readonly name: string; isConnected(): boolean }[];
   /** The delivery engine. */
   readonly delivery: { status(): DeliveryStatus; lastRun(): Promise<DeliveryRun | undefined> };
+  /** This process's place among several on one database. @defaultValue the only process: leads, no shards */
+  readonly cluster?: {
+    isLeader(): boolean;
+    /** The Discord gateway shards this process runs, `null` without Discord. */
+    shards(): readonly number[] | null;
+  };
 }
 
 /** The body of `GET /healthz`. */
 export interface HealthReport {
-  /** `ok` when every adapter is connected, else `degraded` (served with 503). */
+  /** `ok` when every adapter is connected, else `degraded` (served with 503); a standby is `ok` too. */
   readonly status: 'ok' | 'degraded';
+  /** `leader`: this process delivers and polls; `standby`: it serves commands and waits to lead. */
+  readonly role: 'leader' | 'standby';
+  readonly leader: boolean;
+  /** The Discord gateway shards this process runs, `null` without Discord. */
+  readonly shards: readonly number[] | null;
   readonly adapters: Readonly<Record<string, boolean>>;
   /** The instant of the last delivery tick (ISO), `null` before the first. */
   readonly lastTick: string | null;
@@ -42,8 +53,12 @@ export async function healthReport(sources: HealthSources): Promise<HealthReport
   const adapters = Object.fromEntries(sources.adapters.map((a) => [a.name, a.isConnected()]));
   const status = sources.delivery.status();
   const run = await sources.delivery.lastRun();
+  const leader = sources.cluster?.isLeader() ?? true;
   return {
     status: Object.values(adapters).every(Boolean) ? 'ok' : 'degraded',
+    role: leader ? 'leader' : 'standby',
+    leader,
+    shards: sources.cluster?.shards() ?? null,
     adapters,
     lastTick: status.lastTick ?? null,
     running: status.running ?? null,

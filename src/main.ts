@@ -35,7 +35,14 @@ async function main(): Promise<number> {
     throw e;
   }
   // performance.now() counts from the start of the process: module loading, store open and adapters.
-  logger.info({ adapters: app.adapters.map((a) => a.name), startMs: Math.round(performance.now()) }, 'ready');
+  logger.info(
+    {
+      adapters: app.adapters.map((a) => a.name),
+      role: app.leadership.isLeader() ? 'leader' : 'standby',
+      startMs: Math.round(performance.now()),
+    },
+    'ready',
+  );
 
   const signal = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

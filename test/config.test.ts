@@ -20,6 +20,7 @@ describe('configuration', () => {
       adminTelegramIds: [],
       adminDiscordIds: [],
       databaseFile: DEFAULTS.DATABASE_FILE,
+      leaderRetrySeconds: 5,
       briefingTimezone: 'Asia/Shanghai',
       defaultDeliveryTime: '08:00',
       sampleData: undefined,
@@ -96,6 +97,64 @@ describe('configuration', () => {
     });
     expect(config.telegram?.webhook?.secret).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  describe('several processes', () => {
+    const discord = { DISCORD_TOKEN, DISCORD_APPLICATION_ID: '123456789012345678' };
+
+    it('runs every shard in one process unless told otherwise', () => {
+      expect(loadConfig(discord).discord?.shards).toBeUndefined();
+      expect(loadConfig({ ...discord, DISCORD_SHARD_COUNT: '3' }).discord?.shards).toEqual({
+        ids: [0, 1, 2],
+        count: 3,
+      });
+    });
+
+    it('takes DISCORD_SHARDS of DISCORD_SHARD_COUNT', () => {
+      expect(
+        loadConfig({ ...discord, DISCORD_SHARDS: ' 2, 0 ', DISCORD_SHARD_COUNT: '4' }).discord?.shards,
+      ).toEqual({ ids: [2, 0], count: 4 });
+    });
+
+    it('reads LEADER_RETRY_SECONDS', () => {
+      expect(loadConfig({}).leaderRetrySeconds).toBe(DEFAULTS.LEADER_RETRY_SECONDS);
+      expect(loadConfig({ LEADER_RETRY_SECONDS: '2' }).leaderRetrySeconds).toBe(2);
+    });
+
+    it.each([
+      [
+        { ...discord, DISCORD_SHARDS: '0,1' },
+        /^DISCORD_SHARD_COUNT: required with DISCORD_SHARDS: the total/,
+      ],
+      [
+        { ...discord, DISCORD_SHARDS: '0,2', DISCORD_SHARD_COUNT: '2' },
+        /^DISCORD_SHARDS: shard 2 is not below DISCORD_SHARD_COUNT \(2\): shards are numbered 0–1$/,
+      ],
+      [
+        { ...discord, DISCORD_SHARDS: 'one', DISCORD_SHARD_COUNT: '2' },
+        /^DISCORD_SHARDS: expected comma-separated shard numbers counted from 0, e\.g\. 0,1$/,
+      ],
+      [
+        { ...discord, DISCORD_SHARDS: '-1', DISCORD_SHARD_COUNT: '2' },
+        /^DISCORD_SHARDS: expected comma-separated shard numbers/,
+      ],
+      [
+        { ...discord, DISCORD_SHARDS: '1,1', DISCORD_SHARD_COUNT: '2' },
+        /^DISCORD_SHARDS: expected each shard number once/,
+      ],
+      [
+        { ...discord, DISCORD_SHARD_COUNT: '0' },
+        /^DISCORD_SHARD_COUNT: expected a whole number of gateway shards, 1–65536$/,
+      ],
+      [{ ...discord, DISCORD_SHARD_COUNT: '2.5' }, /^DISCORD_SHARD_COUNT: expected a whole number/],
+      [{ DISCORD_SHARD_COUNT: '2' }, /^DISCORD_TOKEN: required with DISCORD_SHARD_COUNT$/],
+      [{ LEADER_RETRY_SECONDS: '0' }, /^LEADER_RETRY_SECONDS: expected a whole number of seconds, 1–60$/],
+      [{ LEADER_RETRY_SECONDS: 'soon' }, /^LEADER_RETRY_SECONDS: expected a whole number of seconds/],
+    ])('names the variable and the form: %j', (env, line) => {
+      const lines = errors(env);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(line);
+    });
   });
 
   it('selects PostgreSQL with DATABASE_URL, its pool size from DATABASE_POOL_SIZE', () => {

@@ -26,6 +26,7 @@ async function start(
   adapters: { name: string; connected: boolean }[],
   status: DeliveryStatus = {},
   run?: DeliveryRun,
+  cluster?: { leader: boolean; shards: number[] | null },
 ) {
   server = await startHealthServer({
     port: 0,
@@ -33,6 +34,7 @@ async function start(
     logger: silentLogger,
     adapters: adapters.map((a) => ({ name: a.name, isConnected: () => a.connected })),
     delivery: { status: () => status, lastRun: async () => run },
+    ...(cluster && { cluster: { isLeader: () => cluster.leader, shards: () => cluster.shards } }),
   });
   return `http://127.0.0.1:${server.port}`;
 }
@@ -52,6 +54,9 @@ describe('GET /healthz', () => {
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toEqual({
       status: 'ok',
+      role: 'leader',
+      leader: true,
+      shards: null,
       adapters: { telegram: true, discord: true },
       lastTick: '2026-11-29T08:01:00.000Z',
       running: null,
@@ -65,6 +70,26 @@ describe('GET /healthz', () => {
         failed: 1,
         paused: 1,
       },
+    });
+  });
+
+  it('says whether this process leads and which Discord shards it runs; a standby is still ok', async () => {
+    const standby = await start([{ name: 'discord', connected: true }], {}, undefined, {
+      leader: false,
+      shards: [1],
+    });
+    const res = await fetch(`${standby}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', role: 'standby', leader: false, shards: [1] });
+    await server?.close();
+    const leader = await start([{ name: 'discord', connected: true }], {}, undefined, {
+      leader: true,
+      shards: [0, 2],
+    });
+    expect(await (await fetch(`${leader}/healthz`)).json()).toMatchObject({
+      role: 'leader',
+      leader: true,
+      shards: [0, 2],
     });
   });
 

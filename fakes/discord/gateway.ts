@@ -2,7 +2,9 @@
  * The fake Discord's gateway: a JSON, uncompressed WebSocket (discord.js only asks for zlib when `zlib-sync`
  * is installed). HELLO, IDENTIFY → READY + one GUILD_CREATE per guild, HEARTBEAT → ACK, RESUME of a dropped
  * session → missed dispatches + RESUMED (else INVALID_SESSION(false)), REQUEST_GUILD_MEMBERS → one empty
- * chunk, and dispatches to every ready session.
+ * chunk, and dispatches to every ready session. Sharding as Discord does it: a session identified with
+ * `shard: [id, count]` gets the guilds with `(guild_id >> 22) % count === id` and their events; DMs go to
+ * shard 0; a session without `shard` gets everything.
  *
  * @see https://discord.com/developers/docs/topics/gateway
  */
@@ -24,15 +26,43 @@ interface GatewaySession {
   seq: number;
   sessionId: string | null;
   ready: boolean;
+  /** `[id, count]` from IDENTIFY, or null: every guild. */
+  shard: readonly [number, number] | null;
+}
+
+/** The shard a guild's events go to. @see https://discord.com/developers/docs/topics/gateway#sharding */
+export function shardOfGuild(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** The guild a dispatch is about (`guild_id`, or a guild's own `id`), or undefined (a DM, the bot). */
+function guildOf(t: string, d: unknown): string | undefined {
+  if (!isRecord(d)) return undefined;
+  if (typeof d.guild_id === 'string') return d.guild_id;
+  if ((t === 'GUILD_CREATE' || t === 'GUILD_DELETE' || t === 'GUILD_UPDATE') && typeof d.id === 'string')
+    return d.id;
+  return undefined;
+}
+
+/** Whether a session on `shard` receives a dispatch about `guildId` (DMs: shard 0). */
+function covers(shard: readonly [number, number] | null, guildId: string | undefined): boolean {
+  if (shard === null) return true;
+  if (guildId === undefined) return shard[0] === 0;
+  return shardOfGuild(guildId, shard[1]) === shard[0];
 }
 
 /** The gateway sessions of one fake. */
 export class Gateway {
   /** The last IDENTIFY received, or null. */
   identify: IdentifyRecord | null = null;
+  /** Every IDENTIFY received, in order (one per shard a client runs). */
+  readonly identifies: IdentifyRecord[] = [];
   private readonly sessions = new Set<GatewaySession>();
   /** Sessions whose socket dropped without ending them, by session id, with what they missed. */
-  private readonly detached = new Map<string, { seq: number; missed: { t: string; d: unknown }[] }>();
+  private readonly detached = new Map<
+    string,
+    { seq: number; shard: readonly [number, number] | null; missed: { t: string; d: unknown }[] }
+  >();
   private readonly readySignal = new Signal();
   private readyCount = 0;
 
@@ -65,7 +95,7 @@ export class Gateway {
     for (const session of this.sessions) {
       // Detach now, not on the close event, so dispatches sent before the socket is gone are replayed.
       if (session.ready && session.sessionId !== null) {
-        this.detached.set(session.sessionId, { seq: session.seq, missed: [] });
+        this.detached.set(session.sessionId, { seq: session.seq, shard: session.shard, missed: [] });
       }
       session.ready = false;
       this.sessions.delete(session);
@@ -75,13 +105,15 @@ export class Gateway {
 
   /** Sends a dispatch (`op 0`) to every ready gateway client; returns how many received it. */
   dispatch(t: string, d: unknown): number {
+    const guildId = guildOf(t, d);
     let sent = 0;
     for (const session of this.sessions) {
-      if (!session.ready) continue;
+      if (!session.ready || !covers(session.shard, guildId)) continue;
       this.sendDispatch(session, t, d);
       sent++;
     }
     for (const [sessionId, detached] of this.detached) {
+      if (!covers(detached.shard, guildId)) continue;
       // Like Discord, a session that fell too far behind cannot be resumed.
       if (detached.missed.length >= MAX_MISSED_DISPATCHES) this.detached.delete(sessionId);
       else detached.missed.push({ t, d });
@@ -103,7 +135,7 @@ export class Gateway {
       socket.close(4000, 'FakeDiscord speaks uncompressed JSON only (is zlib-sync installed?)');
       return;
     }
-    const session: GatewaySession = { socket, seq: 0, sessionId: null, ready: false };
+    const session: GatewaySession = { socket, seq: 0, sessionId: null, ready: false, shard: null };
     this.sessions.add(session);
     socket.on('message', (raw) => this.onFrame(session, raw));
     socket.on('close', (code) => this.onClose(session, code));
@@ -160,7 +192,7 @@ export class Gateway {
     this.sessions.delete(session);
     // A client closing with 1000/1001 ends its session; any other close leaves it resumable.
     if (session.ready && session.sessionId !== null && code !== 1000 && code !== 1001) {
-      this.detached.set(session.sessionId, { seq: session.seq, missed: [] });
+      this.detached.set(session.sessionId, { seq: session.seq, shard: session.shard, missed: [] });
     }
   }
 
@@ -175,6 +207,7 @@ export class Gateway {
     this.detached.delete(sessionId);
     session.sessionId = sessionId;
     session.seq = detached.seq;
+    session.shard = detached.shard;
     session.ready = true;
     for (const { t, d: missed } of detached.missed) this.sendDispatch(session, t, missed);
     this.sendDispatch(session, 'RESUMED', {});
@@ -195,6 +228,14 @@ export class Gateway {
       Array.isArray(d.shard) && typeof d.shard[0] === 'number' && typeof d.shard[1] === 'number'
         ? ([d.shard[0], d.shard[1]] as const)
         : null;
+    if (
+      shard !== null &&
+      !(Number.isInteger(shard[1]) && shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1])
+    ) {
+      session.socket.close(4010, 'Invalid shard');
+      return;
+    }
+    session.shard = shard;
     this.identify = {
       intents: d.intents,
       shard,
@@ -202,12 +243,15 @@ export class Gateway {
       large_threshold: typeof d.large_threshold === 'number' ? d.large_threshold : null,
       properties: isRecord(d.properties) ? d.properties : {},
     };
+    this.identifies.push(this.identify);
     session.sessionId = randomBytes(16).toString('hex');
     session.ready = true;
     this.sendDispatch(session, 'READY', {
       v: 10,
       user: userPayload(this.state.bot.botUserId, this.state.bot.botUsername, true),
-      guilds: [...this.state.guilds.keys()].map((id) => ({ id, unavailable: true })),
+      guilds: [...this.state.guilds.keys()]
+        .filter((id) => covers(shard, id))
+        .map((id) => ({ id, unavailable: true })),
       session_id: session.sessionId,
       resume_gateway_url: this.gatewayUrl(),
       session_type: 'normal',
@@ -220,8 +264,10 @@ export class Gateway {
       guild_join_requests: [],
       geo_ordered_rtc_regions: [],
     });
-    for (const guild of this.state.guilds.values())
-      this.sendDispatch(session, 'GUILD_CREATE', guildPayload(this.state, guild));
+    for (const guild of this.state.guilds.values()) {
+      if (covers(shard, guild.id))
+        this.sendDispatch(session, 'GUILD_CREATE', guildPayload(this.state, guild));
+    }
     this.readyCount++;
     this.readySignal.notify();
   }

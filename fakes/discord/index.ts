@@ -138,6 +138,11 @@ export class FakeDiscord {
     this.gateway.identify = value;
   }
 
+  /** Every IDENTIFY received, in order (a client running several shards identifies once per shard). */
+  get identifies(): readonly IdentifyRecord[] {
+    return this.gateway.identifies;
+  }
+
   // --- lifecycle -----------------------------------------------------------------------------
 
   /** Listens on 127.0.0.1 (a free port) and returns the base URL for discord.js's `rest.api`. */

@@ -68,6 +68,11 @@ export interface ItemStore {
   queryItems(query: ItemQuery): Promise<ItemPage>;
   topicStats(): Promise<TopicStats>;
   /**
+   * Writes items as given, ids kept, replacing any with the same id; later {@link addItem} ids go
+   * above the largest. For moving data between stores (`npm run migrate-store`); commands never call it.
+   */
+  importItems(items: readonly Item[]): Promise<void>;
+  /**
    * Items whose `searchText` contains every one of `terms` (both folded as `src/core/search.ts`
    * folds them), newest first, at most `limit`, and how many matched. Optional: a store
    * without it is searched by reading its items in memory (the in-memory and lowdb stores hold them

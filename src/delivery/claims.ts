@@ -28,12 +28,34 @@ export type MoveResult =
  * releases the claim.
  */
 export class Claims {
+  /** Claims taken before this instant (ms) count as lapsed; see {@link takeOver}. */
+  #lapsedBefore: number | undefined;
+
   constructor(
     private readonly store: SubscriptionStore,
     /** This process's id (random per start). */
     readonly owner: string,
     private readonly leaseMs: number = DEFAULT_CLAIM_LEASE_MS,
   ) {}
+
+  /**
+   * This worker took the lead at `at` (several processes on one database, one delivering at a time):
+   * whoever held claims taken before then has stepped down or died, so those claims count as lapsed
+   * now rather than when their lease ends. The store's rule is unchanged: the claims are asked for
+   * with `now` at least `at + lease - 1 ms`, when every claim taken before `at` has lapsed and every
+   * claim taken since (this worker's own) is live. Failures recorded meanwhile are retried from that
+   * instant on, so a run never claims again a delivery it just gave up on.
+   */
+  takeOver(at: Date): void {
+    this.#lapsedBefore = at.getTime();
+  }
+
+  /** The instant claims are judged at: `now`, or later just after a takeover (see {@link takeOver}). */
+  #judgedAt(now: Date): Date {
+    const lapsed = this.#lapsedBefore;
+    if (lapsed === undefined) return now;
+    return new Date(Math.max(now.getTime(), lapsed + this.leaseMs - 1));
+  }
 
   /** Claims the next page of up to `limit` deliveries due under `cutoffs` on `platform`; empty when none is left. */
   page(
@@ -47,7 +69,7 @@ export class Claims {
       platforms: [platform],
       owner: this.owner,
       expiresAt: new Date(now.getTime() + this.leaseMs).toISOString(),
-      now: now.toISOString(),
+      now: this.#judgedAt(now).toISOString(),
       limit,
     });
   }
@@ -74,7 +96,7 @@ export class Claims {
 
   /** Gave up for this run: counted, and retried by the next tick ({@link RETRY_AFTER_FAILURE_MS} after `runStart`). */
   failed(key: string, reason: string, runStart: Date): Promise<boolean> {
-    const retryAt = new Date(runStart.getTime() + RETRY_AFTER_FAILURE_MS).toISOString();
+    const retryAt = new Date(this.#judgedAt(runStart).getTime() + RETRY_AFTER_FAILURE_MS).toISOString();
     return this.store.finishDelivery(key, this.owner, { kind: 'failed', reason, retryAt });
   }
 

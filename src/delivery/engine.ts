@@ -48,6 +48,11 @@ export interface DeliveryEngineOptions {
   readonly progressIntervalMs?: number;
   /** How long {@link DeliveryEngine.stop} waits for sends in flight. @defaultValue {@link DEFAULT_STOP_TIMEOUT_MS} */
   readonly stopTimeoutMs?: number;
+  /**
+   * Start paused: ticks do nothing until {@link DeliveryEngine.resume} (a process that stands by
+   * until it leads). @defaultValue false
+   */
+  readonly paused?: boolean;
 }
 
 /** @see DeliveryEngineOptions.progressIntervalMs */
@@ -125,10 +130,14 @@ export class DeliveryEngine {
   readonly #lanes: DeliveryLanes;
   readonly #log: Logger;
   readonly #claims: Claims;
-  readonly #parts: PartSender;
+  readonly #policy: RetryPolicy;
   readonly #progressMs: number;
   readonly #stopTimeoutMs: number;
-  readonly #abort = new AbortController();
+  /** Aborted by {@link pause} and {@link stop}; a new one (and a new part sender) on {@link resume}. */
+  #abort = new AbortController();
+  #parts: PartSender;
+  #paused: boolean;
+  #stopped = false;
   #current: Promise<DeliveryRun | undefined> | undefined;
   #tally: RunTally | undefined;
   #lastTick: Date | undefined;
@@ -144,12 +153,17 @@ export class DeliveryEngine {
     this.#lanes = options.lanes;
     this.#log = options.logger;
     this.#claims = new Claims(this.#store, this.owner, options.leaseMs ?? DEFAULT_CLAIM_LEASE_MS);
-    const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.#progressMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    this.#paused = options.paused ?? false;
+    this.#parts = this.#partSender();
+  }
+
+  #partSender(): PartSender {
     // Every delivery under way listens for shutdown (up to a lane's concurrency, 1,000 on Telegram).
     setMaxListeners(0, this.#abort.signal);
-    this.#parts = new PartSender(policy, this.#abort.signal, this.#log);
+    return new PartSender(this.#policy, this.#abort.signal, this.#log);
   }
 
   /**
@@ -159,7 +173,7 @@ export class DeliveryEngine {
    * joins that run. Never rejects.
    */
   tick(): Promise<DeliveryRun | undefined> {
-    if (this.#abort.signal.aborted) return Promise.resolve(undefined);
+    if (this.#abort.signal.aborted || this.#paused) return Promise.resolve(undefined);
     this.#current ??= this.#run()
       .catch((e: unknown) => {
         this.#log.error({ err: e }, 'delivery tick failed');
@@ -191,6 +205,43 @@ export class DeliveryEngine {
    * their claim and are delivered after the restart.
    */
   async stop(timeoutMs = this.#stopTimeoutMs): Promise<void> {
+    this.#stopped = true;
+    await this.#halt(timeoutMs);
+  }
+
+  /** Whether ticks deliver now (not paused, not stopped). */
+  get active(): boolean {
+    return !this.#paused && !this.#stopped;
+  }
+
+  /**
+   * Stops delivering for now, as {@link stop} does (this process lost the lead): sends in flight
+   * finish (up to `timeoutMs`), deliveries not yet sent release their claims; ticks do nothing until
+   * {@link resume}.
+   */
+  async pause(timeoutMs = this.#stopTimeoutMs): Promise<void> {
+    if (this.#paused || this.#stopped) return;
+    this.#paused = true;
+    await this.#halt(timeoutMs);
+  }
+
+  /**
+   * Delivers again from the next tick (this process took the lead at `at`): claims taken before `at`
+   * by a leader that is gone are taken over at once rather than after their lease (see
+   * `Claims.takeOver`). Does nothing once stopped.
+   */
+  resume(at: Date): void {
+    if (this.#stopped) return;
+    this.#claims.takeOver(at);
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (this.#abort.signal.aborted) {
+      this.#abort = new AbortController();
+      this.#parts = this.#partSender();
+    }
+  }
+
+  async #halt(timeoutMs: number): Promise<void> {
     this.#abort.abort();
     const current = this.#current;
     if (!current) return;

@@ -378,6 +378,13 @@ export class LowdbStore extends TableSubscriptions implements Store {
     return removed;
   }
 
+  async importItems(items: readonly Item[]): Promise<void> {
+    this.#assertOpen();
+    // Each goes to its month like a replaced item (`#putItem` also raises the next id above it).
+    for (const item of items) await this.#putItem(item, { op: 'item', item });
+    await this.settle();
+  }
+
   async getItem(id: number): Promise<Item | undefined> {
     const entry = this.#index.get(id);
     if (!entry) return undefined;

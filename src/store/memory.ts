@@ -20,6 +20,7 @@ import { MemoryWireStore } from '../wire/memory-store.js';
 import type { WireStore } from '../wire/store.js';
 import { type DeskChange, DeskTable } from './desk-table.js';
 import { ItemIndex, toItemPage } from './item-index.js';
+import type { DeskExport, StoreExport } from './store-export.js';
 import { type SubscriptionChange, SubscriptionTable } from './subscription-table.js';
 
 /** How many delivery runs are kept. */
@@ -43,10 +44,32 @@ export function keepRun(runs: readonly DeliveryRun[], run: DeliveryRun): Deliver
  * The subscription, chat-preference and desk-session parts of the {@link Store} port on a
  * {@link SubscriptionTable} and a {@link DeskTable}, shared by the memory and lowdb stores.
  */
-export class TableSubscriptions {
+export class TableSubscriptions implements StoreExport {
   protected readonly desk = new DeskTable();
 
   constructor(protected readonly table: SubscriptionTable) {}
+
+  async *chatPrefsPages(pageSize: number): AsyncIterable<ReadonlyArray<readonly [string, ChatPrefs]>> {
+    // The keys once, sorted; each page's preferences are read when it is asked for.
+    const keys = [...this.table.allPrefs().keys()].sort();
+    for (let i = 0; i < keys.length; i += pageSize) {
+      const page: Array<readonly [string, ChatPrefs]> = [];
+      for (const key of keys.slice(i, i + pageSize)) {
+        const prefs = this.table.getPrefs(key);
+        if (prefs) page.push([key, prefs]);
+      }
+      yield page;
+    }
+  }
+
+  async deskExport(): Promise<DeskExport> {
+    const { key, tokens, sessions } = this.desk.snapshot();
+    return {
+      ...(key !== undefined && { signingKey: key }),
+      signInTokens: tokens.length,
+      sessions: sessions.length,
+    };
+  }
 
   async subscriptionPage(
     query: SubscriptionPageQuery,
@@ -248,6 +271,13 @@ export class MemoryStore extends TableSubscriptions implements Store {
 
   async topicStats(): Promise<TopicStats> {
     return this.#items.stats();
+  }
+
+  async importItems(items: readonly Item[]): Promise<void> {
+    for (const item of items) {
+      this.#items.put(item);
+      this.#nextItemId = Math.max(this.#nextItemId, item.id + 1);
+    }
   }
 
   async addRun(run: DeliveryRun): Promise<void> {

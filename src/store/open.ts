@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
 import type { Store } from '../core/store.js';
 import type { Logger } from '../log.js';
-import { JsonWireStore, wireFileFor } from '../wire/json-store.js';
 import { LowdbStore } from './lowdb.js';
 
 /**
@@ -12,10 +11,15 @@ import { LowdbStore } from './lowdb.js';
  */
 export async function openStore(config: Config, options: { readonly logger: Logger }): Promise<Store> {
   if (config.database === undefined) return LowdbStore.open(config.databaseFile, options);
-  const { PostgresStore } = await import('./postgres/store.js');
+  const [{ PostgresStore }, { PostgresWireStore }] = await Promise.all([
+    import('./postgres/store.js'),
+    import('./postgres/wire-store.js'),
+  ]);
+  // The wire's tables are on the same database and pool (migrations/002_wire.sql), so every process
+  // sharing DATABASE_URL sees one wire.
   return PostgresStore.open(config.database.url, {
     logger: options.logger,
     poolSize: config.database.poolSize,
-    wire: await JsonWireStore.open(wireFileFor(config.databaseFile)),
+    wire: (pool) => new PostgresWireStore(pool),
   });
 }

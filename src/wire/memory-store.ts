@@ -5,6 +5,7 @@ import {
   type DraftQuery,
   type FeedChanges,
   MAX_SEEN_KEYS_PER_FEED,
+  type WireBatch,
   type WireStore,
 } from './store.js';
 
@@ -249,6 +250,70 @@ export class MemoryWireStore implements WireStore {
 
   async setNotifiedUpTo(editor: string, draftId: number): Promise<void> {
     this.#notified.set(editor, Math.max(draftId, this.#notified.get(editor) ?? 0));
+    this.changed();
+  }
+
+  async *exportWire(pageSize: number): AsyncIterable<WireBatch> {
+    yield { kind: 'ids', nextFeedId: this.#nextFeedId, nextDraftId: this.#nextDraftId };
+    const feeds = await this.listFeeds();
+    for (let i = 0; i < feeds.length; i += pageSize)
+      yield { kind: 'feeds', feeds: feeds.slice(i, i + pageSize) };
+    for (const [feedId, seen] of this.#seen) {
+      const keys = seen.list();
+      for (let i = 0; i < keys.length; i += pageSize)
+        yield { kind: 'seen', feedId, keys: keys.slice(i, i + pageSize) };
+    }
+    const drafts = [...this.#drafts.values()];
+    for (let i = 0; i < drafts.length; i += pageSize)
+      yield { kind: 'drafts', drafts: drafts.slice(i, i + pageSize) };
+    const cursors = [...this.#notified].map(([editor, draftId]) => ({ editor, draftId }));
+    for (let i = 0; i < cursors.length; i += pageSize)
+      yield { kind: 'cursors', cursors: cursors.slice(i, i + pageSize) };
+  }
+
+  async importWire(batch: WireBatch): Promise<void> {
+    switch (batch.kind) {
+      case 'ids':
+        this.#nextFeedId = Math.max(this.#nextFeedId, batch.nextFeedId);
+        this.#nextDraftId = Math.max(this.#nextDraftId, batch.nextDraftId);
+        break;
+      case 'feeds':
+        for (const feed of batch.feeds) {
+          this.#feeds.set(feed.id, feed);
+          this.#nextFeedId = Math.max(this.#nextFeedId, feed.id + 1);
+        }
+        break;
+      case 'seen': {
+        let seen = this.#seen.get(batch.feedId);
+        if (!seen) {
+          seen = new SeenKeys();
+          this.#seen.set(batch.feedId, seen);
+        }
+        for (const key of batch.keys) seen.add(key);
+        break;
+      }
+      case 'drafts': {
+        let last = Math.max(0, ...[...this.#drafts.keys()].slice(-1));
+        let ordered = true;
+        for (const draft of batch.drafts) {
+          if (draft.id <= last && !this.#drafts.has(draft.id)) ordered = false;
+          this.#drafts.set(draft.id, draft);
+          last = Math.max(last, draft.id);
+          this.#nextDraftId = Math.max(this.#nextDraftId, draft.id + 1);
+        }
+        // The map is kept in id order (listings read it backwards): restore it if a batch went below.
+        if (!ordered) {
+          const all = [...this.#drafts.values()].sort((a, b) => a.id - b.id);
+          this.#drafts.clear();
+          for (const draft of all) this.#drafts.set(draft.id, draft);
+        }
+        this.#prune();
+        break;
+      }
+      case 'cursors':
+        for (const { editor, draftId } of batch.cursors) this.#notified.set(editor, draftId);
+        break;
+    }
     this.changed();
   }
 

@@ -30,6 +30,28 @@ export type DecideResult =
   | { readonly ok: false; readonly draft?: Draft };
 
 /**
+ * One part of a wire's contents, as {@link WireStore.exportWire} reads them and
+ * {@link WireStore.importWire} writes them: for moving a wire from one store to another.
+ */
+export type WireBatch =
+  /** The ids the store would give next, so a moved wire never reuses a removed feed's or draft's id. */
+  | { readonly kind: 'ids'; readonly nextFeedId: number; readonly nextDraftId: number }
+  /** Feeds, ids included. */
+  | { readonly kind: 'feeds'; readonly feeds: readonly Feed[] }
+  /** Some of one feed's seen keys, oldest first; a feed's batches come oldest first too. */
+  | { readonly kind: 'seen'; readonly feedId: number; readonly keys: readonly string[] }
+  /** Drafts with their decisions, ids included, in id order. */
+  | { readonly kind: 'drafts'; readonly drafts: readonly Draft[] }
+  /** Editors' notification cursors. */
+  | { readonly kind: 'cursors'; readonly cursors: readonly WireCursor[] };
+
+/** Where an editor's notifications stand: the last draft id they were told about. */
+export interface WireCursor {
+  readonly editor: string;
+  readonly draftId: number;
+}
+
+/**
  * Where the wire keeps its feeds, the entry keys each feed has shown, its drafts and each editor's
  * notification cursor. Every store answers these; the rules each must keep are in the doc comments
  * and in the contract tests (`test/wire/store-contract.ts`).
@@ -84,6 +106,20 @@ export interface WireStore {
   /** The last draft id an editor was told about (0 when none). */
   notifiedUpTo(editor: string): Promise<number>;
   setNotifiedUpTo(editor: string, draftId: number): Promise<void>;
+
+  /**
+   * Reads everything, one batch of at most `pageSize` records at a time: first the next ids, then
+   * the feeds, each feed's seen keys, the drafts and the cursors. A store with nothing in it yields
+   * only the ids. Never holds more than a page in memory beyond what the store already does.
+   */
+  exportWire(pageSize: number): AsyncIterable<WireBatch>;
+  /**
+   * Writes one batch as given, ids kept: feeds and drafts replace any with the same id, seen keys
+   * are added after the feed's own (still at most {@link MAX_SEEN_KEYS_PER_FEED}, oldest forgotten
+   * first), cursors are set. Later {@link addFeed} and {@link recordPoll} ids go above both the
+   * largest id written and the `ids` batch. For moving data between stores; the wire never calls it.
+   */
+  importWire(batch: WireBatch): Promise<void>;
 
   /** Writes everything changed so far to durable storage. */
   flush(): Promise<void>;

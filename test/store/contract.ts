@@ -722,6 +722,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((await store.queryItems({ upTo: '2026-01-29T00:00:00.000Z' })).total).toBe(1);
       });
 
+      it('imports items as given, ids kept, replacing the same id; later ids go above the largest', async () => {
+        const store = await fresh();
+        const own = await store.addItem(item('2026-01-05T00:00:00.000Z'));
+        const moved: Item[] = [
+          { ...item('2025-12-31T23:00:00.000Z', 'nft'), id: 40 },
+          { ...item('2026-01-02T00:00:00.000Z'), id: 7, headline: 'seven' },
+          { ...item('2026-02-01T00:00:00.000Z'), id: own.id, headline: 'replaced' },
+        ];
+        await store.importItems(moved);
+        await store.importItems([]);
+        for (const m of moved) expect(await store.getItem(m.id)).toEqual(m);
+        expect((await store.queryItems({})).items.map((i) => i.id)).toEqual([own.id, 7, 40]);
+        expect(await store.topicStats()).toEqual({
+          mining: { count: 2, latest: '2026-02-01T00:00:00.000Z' },
+          nft: { count: 1, latest: '2025-12-31T23:00:00.000Z' },
+        });
+        expect((await store.addItem(item('2026-02-02T00:00:00.000Z'))).id).toBe(41);
+      });
+
       it('counts items per topic with the latest publication', async () => {
         const store = await fresh();
         expect(await store.topicStats()).toEqual({});

@@ -32,10 +32,12 @@ export interface DiscordAdapter extends Adapter {
   readonly sender: ChatSender<DiscordPayload>;
   /** The discord.js client (for health checks and tests). */
   readonly client: Client;
+  /** The gateway shards this process runs (`DISCORD_SHARDS`; else those discord.js started). */
+  shardIds(): readonly number[];
 }
 
 /**
- * The Discord side of Briefcast on discord.js: one gateway connection with the Guilds intent only
+ * The Discord side of Briefcast on discord.js: the gateway (its `DISCORD_SHARDS`, else every shard) with the Guilds intent only
  * (slash commands, forms and autocomplete arrive as interactions; channel and server removals come
  * with Guilds), every message without mentions, REST at `config.apiUrl` when set (the gateway is
  * discovered through it). With `config.guildId` the commands are registered in that server at
@@ -46,6 +48,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const overrides = options.clientOptions ?? {};
   const client = new Client({
     ...overrides,
+    // Several processes split the gateway: each runs its shards of the same count. Without, discord.js
+    // runs every shard Discord recommends in this process.
+    ...(config.shards !== undefined && { shards: [...config.shards.ids], shardCount: config.shards.count }),
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
     rest: {
@@ -131,6 +136,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
     isConnected() {
       return client.isReady() && client.ws.status === Status.Ready;
+    },
+
+    shardIds() {
+      if (config.shards !== undefined) return config.shards.ids;
+      return [...client.ws.shards.keys()].sort((a, b) => a - b);
     },
 
     async directChat(userId: string) {

@@ -33,6 +33,9 @@ import { malformedUpdate } from './update-shape.js';
  */
 export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
+/** How long a leader whose long polling could not start waits before trying again. */
+export const DEFAULT_POLL_RETRY_MS = 5_000;
+
 /** The command Telegram sends a deep link's payload with. @see https://core.telegram.org/bots/features#deep-linking */
 const DEEP_LINK_COMMAND = 'start';
 
@@ -88,6 +91,14 @@ export interface TelegramAdapterOptions extends AdapterContext {
   readonly webhookHost?: string;
   /** @defaultValue {@link DEFAULT_STOP_TIMEOUT_MS} */
   readonly stopTimeoutMs?: number;
+  /**
+   * Long polling waits for {@link TelegramAdapter.startPolling} instead of starting with `start()`:
+   * several processes share one bot and only the leader may poll (Telegram answers a second poller
+   * 409). Ignored in webhook mode, where every process serves the updates sent to it. @defaultValue false
+   */
+  readonly pollOnlyWhenLeading?: boolean;
+  /** @defaultValue {@link DEFAULT_POLL_RETRY_MS} */
+  readonly pollRetryMs?: number;
 }
 
 /**
@@ -108,6 +119,11 @@ export class TelegramAdapter implements Adapter {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #connected = false;
+  /** Long polling is on (or being turned on); false in webhook mode. */
+  #polling = false;
+  /** {@link startPolling} was called and {@link stopPolling} not since: polling should run. */
+  #wantPolling = false;
+  #pollRetry: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped: Promise<void> | undefined;
 
@@ -305,7 +321,40 @@ export class TelegramAdapter implements Adapter {
   async start(): Promise<void> {
     const { config, logger } = this.options;
     const webhook = config.webhook;
-    await new Promise<void>((resolve, reject) => {
+    const deferred = webhook === undefined && this.options.pollOnlyWhenLeading === true;
+    if (deferred) {
+      // A standby still answers `getMe` (the bot's username, for group commands) and stays healthy.
+      this.#bot.botInfo ??= await this.#bot.telegram.getMe().catch((error: unknown) => {
+        const safe = new TelegramCallError(error, this.#secrets);
+        logger.error({ err: safe }, 'Telegram connection failed');
+        throw safe;
+      });
+      this.#connected = true;
+    } else {
+      await this.#launch();
+    }
+    await registerMenus(
+      this.#bot.telegram,
+      this.options.dispatcher.commandsFor('telegram'),
+      this.options.editorIds ?? [],
+      logger,
+      this.#secrets,
+    );
+    logger.info(
+      {
+        bot: this.#bot.botInfo?.username,
+        mode: webhook !== undefined ? 'webhook' : deferred ? 'polling when leading' : 'polling',
+      },
+      'Telegram connected',
+    );
+  }
+
+  /** Launches telegraf: polling (resolved once the first poll is under way) or the webhook server. */
+  #launch(): Promise<void> {
+    const { config, logger } = this.options;
+    const webhook = config.webhook;
+    this.#polling = webhook === undefined;
+    return new Promise<void>((resolve, reject) => {
       const launched = this.#bot.launch(
         {
           allowedUpdates: [...ALLOWED_UPDATES],
@@ -320,27 +369,70 @@ export class TelegramAdapter implements Adapter {
       this.#running = launched.then(
         () => {
           if (webhook !== undefined) resolve();
-          else this.#connected = false;
+          // Polling that ended because this process stood by leaves the adapter connected.
+          else if (this.#polling) this.#connected = false;
         },
         (error: unknown) => {
           this.#connected = false;
+          this.#polling = false;
           const safe = new TelegramCallError(error, this.#secrets);
           logger.error({ err: safe }, 'Telegram connection failed');
           reject(safe);
+          this.#retryPollingLater();
         },
       );
     });
-    await registerMenus(
-      this.#bot.telegram,
-      this.options.dispatcher.commandsFor('telegram'),
-      this.options.editorIds ?? [],
-      logger,
-      this.#secrets,
-    );
-    logger.info(
-      { bot: this.#bot.botInfo?.username, mode: webhook === undefined ? 'polling' : 'webhook' },
-      'Telegram connected',
-    );
+  }
+
+  /** Whether this process is long polling now. */
+  get polling(): boolean {
+    return this.#polling;
+  }
+
+  /**
+   * Starts long polling (this process took the lead); nothing in webhook mode or when already
+   * polling. A failure is logged and leaves the adapter disconnected (`/healthz` says so).
+   */
+  async startPolling(): Promise<void> {
+    if (this.options.config.webhook !== undefined || this.#stopped) return;
+    this.#wantPolling = true;
+    if (this.#polling) return;
+    clearTimeout(this.#pollRetry);
+    try {
+      // Updates confirmed by the previous poller are gone from the queue; the rest come to us.
+      await this.#launch();
+      this.options.logger.info('Telegram long polling started (leading)');
+    } catch {
+      // Logged by #launch, which also plans the next try.
+    }
+  }
+
+  /** A leader whose polling failed (or never started) answers no command: try again while leading. */
+  #retryPollingLater(): void {
+    if (!this.#wantPolling || this.#stopped) return;
+    const retryMs = this.options.pollRetryMs ?? DEFAULT_POLL_RETRY_MS;
+    this.options.logger.warn({ retryMs }, 'Telegram long polling is not running; trying again');
+    clearTimeout(this.#pollRetry);
+    this.#pollRetry = setTimeout(() => void this.startPolling(), retryMs);
+    this.#pollRetry.unref();
+  }
+
+  /**
+   * Stops long polling (this process stands by) and waits for the poll under way to end; updates
+   * already received are still answered. Nothing in webhook mode.
+   */
+  async stopPolling(): Promise<void> {
+    this.#wantPolling = false;
+    clearTimeout(this.#pollRetry);
+    if (!this.#polling) return;
+    this.#polling = false;
+    try {
+      this.#bot.stop('standing by');
+    } catch {
+      // Never launched: nothing is polling.
+    }
+    await this.#running?.catch(() => undefined);
+    this.options.logger.info('Telegram long polling stopped (standing by)');
   }
 
   #webhookOptions(webhook: NonNullable<Config['telegram']>['webhook'] & object) {
@@ -371,6 +463,8 @@ export class TelegramAdapter implements Adapter {
    */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
+      this.#wantPolling = false;
+      clearTimeout(this.#pollRetry);
       try {
         this.#bot.stop('stop');
       } catch {

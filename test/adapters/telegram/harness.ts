@@ -50,6 +50,9 @@ export interface BotOptions extends NewsroomFixtureOptions {
   readonly webhookHost?: string;
   /** Do not start the adapter. */
   readonly noStart?: boolean;
+  /** Long polling waits for `startPolling()` (a process standing by). */
+  readonly pollOnlyWhenLeading?: boolean;
+  readonly pollRetryMs?: number;
 }
 
 /** A real telegraf bot (our adapter) on a newsroom, talking to a {@link FakeTelegram} on 127.0.0.1. */
@@ -70,6 +73,8 @@ export async function startBot(options: BotOptions = {}) {
     ...(options.gate !== undefined && { gate: options.gate }),
     ...(options.retry !== undefined && { retry: options.retry }),
     ...(options.webhookHost !== undefined && { webhookHost: options.webhookHost }),
+    ...(options.pollOnlyWhenLeading !== undefined && { pollOnlyWhenLeading: options.pollOnlyWhenLeading }),
+    ...(options.pollRetryMs !== undefined && { pollRetryMs: options.pollRetryMs }),
   });
   if (!options.noStart) await adapter.start();
 

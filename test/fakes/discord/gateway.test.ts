@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { ChannelType, Events, GatewayIntentBits } from 'discord.js';
 import { describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { apiError, boot, GUILD_ID, LOCKED_ID, NEWS_ID, newsChannel, THREAD_ID } from './helpers.js';
 
 describe('FakeDiscord gateway', () => {
@@ -49,5 +50,14 @@ describe('FakeDiscord gateway', () => {
       code: 10003,
       status: 404,
     });
+  });
+
+  it('closes a session that identifies with an impossible shard (4010), as Discord does', async () => {
+    const { fake } = await boot();
+    const socket = new WebSocket(fake.gatewayUrl);
+    await once(socket, 'message');
+    socket.send(JSON.stringify({ op: 2, d: { token: 't', intents: 1, properties: {}, shard: [2, 2] } }));
+    const [code] = (await once(socket, 'close')) as [number];
+    expect(code).toBe(4010);
   });
 });
