@@ -12,7 +12,7 @@ import { machineLine } from './lib/machine.js';
 import { type Figure, parseFigure } from './lib/report.js';
 
 /** The benchmarks, in the order they run; each is `bench/<name>.ts`. */
-const BENCHMARKS = ['fanout-open', 'fanout-limited', 'fanout-discord', 'scale', 'wire'] as const;
+const BENCHMARKS = ['fanout-open', 'fanout-limited', 'fanout-discord', 'scale', 'wire', 'postgres'] as const;
 /** A benchmark still running after this long is stopped (and reported as such). */
 const BENCH_TIMEOUT_MS = 30 * 60_000;
 /** How long a stopped benchmark gets to end before it is killed. */
