@@ -323,6 +323,72 @@ describe('PostgresStore outcomes', () => {
     expect((await store.getSubscription('telegram:2'))?.delivery.claim?.owner).toBe('A');
   });
 
+  it('writes every kind of outcome in one statement, each as its own kind', async () => {
+    const db = await database();
+    const { logger, lines } = recordingLogger();
+    const store = await open(db.url, { logger });
+    const keys = ['telegram:1', 'telegram:2', 'telegram:3', 'telegram:4'];
+    await store.importSubscriptions(keys.map((key) => ({ settings: sampleSub(key), delivery: NO_DELIVERY })));
+    expect(await store.claimDue(due('A'))).toHaveLength(4);
+    const retryAt = '2026-11-29T09:30:00.000Z';
+    expect(
+      await Promise.all([
+        store.finishDelivery('telegram:1', 'A', { kind: 'sent', date: DATE, upTo: NOW, at: NOW }),
+        store.finishDelivery('telegram:2', 'A', { kind: 'empty', date: DATE, upTo: NOW }),
+        store.finishDelivery('telegram:3', 'A', { kind: 'failed', reason: 'timeout', retryAt }),
+        store.finishDelivery('telegram:4', 'A', { kind: 'released' }),
+      ]),
+    ).toEqual([true, true, true, true]);
+    expect(lines.filter((l) => l.msg === 'delivery outcomes written')).toHaveLength(1);
+    const delivery = async (key: string) => (await store.getSubscription(key))?.delivery;
+    expect(await delivery('telegram:1')).toEqual({
+      cursor: NOW,
+      lastDigestDate: DATE,
+      sent: 1,
+      failed: 0,
+      lastSentAt: NOW,
+    });
+    expect(await delivery('telegram:2')).toEqual({ cursor: NOW, lastDigestDate: DATE, sent: 0, failed: 0 });
+    expect(await delivery('telegram:3')).toEqual({ sent: 0, failed: 1, lastError: 'timeout', retryAt });
+    expect(await delivery('telegram:4')).toEqual({ sent: 0, failed: 0 });
+  });
+
+  it('claims an older missed day only at or after its time, as today’s (the walk ends at the cutoff)', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    const seed = (key: string, time: string, lastDigestDate: string) => ({
+      settings: sampleSub(key, { time }),
+      delivery: { ...NO_DELIVERY, lastDigestDate },
+    });
+    await store.importSubscriptions([
+      seed('telegram:1', '07:00', '2026-11-27'), // missed yesterday, time passed: due
+      seed('telegram:2', '09:00', '2026-11-27'), // missed yesterday, time to come: not yet
+      seed('telegram:3', '08:00', '2026-11-28'), // today's, at the cutoff: due
+      seed('telegram:4', '08:01', '2026-11-28'), // today's, a minute later: not yet
+      seed('telegram:5', '06:00', DATE), // had today's
+    ]);
+    const claimed = await store.claimDue(due('A'));
+    expect(claimed.map((c) => c.settings.key).sort()).toEqual(['telegram:1', 'telegram:3']);
+    expect(claimed.map((c) => c.date)).toEqual([DATE, DATE]);
+  });
+
+  it('keeps the claim path’s schema: the due index by zone and platform, room for HOT claims', async () => {
+    const db = await database();
+    await open(db.url);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ def: string; options: string[] | null }>(
+        `SELECT pg_get_indexdef('deliveries_due'::regclass) AS def,
+           (SELECT reloptions FROM pg_class WHERE relname = 'deliveries') AS options`,
+      );
+      expect(rows[0]?.def).toContain('(timezone, platform, due_from, delivery_time) WHERE active');
+      expect(rows[0]?.options).toEqual(['fillfactor=80']);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('flush() waits for the outcomes still in their batch window', async () => {
     const db = await database();
     const store = await open(db.url, { outcomeBatch: { windowMs: 60_000 } });
@@ -393,6 +459,54 @@ describe('PostgresStore search', () => {
     await store.replaceItem({ ...(await store.getItem(3))!, headline: '以太坊矿工' });
     expect((await searchItems(store, '以太坊')).items.map((i) => i.id)).toEqual([3]);
     expect((await searchItems(store, '比特币')).total).toBe(0);
+  });
+});
+
+describe('PostgresStore item counts', () => {
+  it('counts a topic’s items from the kept counts as a full count would, through adds, edits, deletes and imports', async () => {
+    const db = await database();
+    const store = await open(db.url);
+    const memory = new MemoryStore();
+    const author = { platform: 'console' as const, id: 'e', name: 'Editor' };
+    const item = (topic: string, day: number) => ({
+      topic,
+      headline: `${topic} ${day}`,
+      body: 'b',
+      author,
+      publishedAt: `2026-11-${String(day).padStart(2, '0')}T08:00:00.000Z`,
+      updatedAt: `2026-11-${String(day).padStart(2, '0')}T08:00:00.000Z`,
+    });
+    for (const s of [store, memory]) {
+      for (let day = 1; day <= 9; day++) await s.addItem(item(day % 3 === 0 ? 'policy' : 'mining', day));
+      // Published later than the queries' `upTo`: counted in the topic, not before it.
+      await s.addItem(item('mining', 28));
+      await s.replaceItem({ ...(await s.getItem(1))!, topic: 'nft' });
+      await s.replaceItem({ ...(await s.getItem(2))!, headline: 'edited, same topic' });
+      await s.deleteItem(4);
+    }
+    // Imported (an id of its own) into the store; added to the memory one, after the queries' `upTo`
+    // so that only counts see it.
+    await store.importItems([{ ...item('policy', 26), id: 50 }]);
+    await memory.addItem(item('policy', 26));
+    const upTo = '2026-11-25T00:00:00.000Z';
+    for (const query of [
+      { topics: ['mining'], upTo, limit: 5 },
+      { topics: ['policy', 'nft'], upTo, limit: 1 },
+      { topics: ['mining'], limit: 2 },
+      { upTo, limit: 1 },
+      { limit: 0 },
+      { topics: ['none'], upTo, limit: 5 },
+      { topics: ['mining'], from: '2026-11-05T00:00:00.000Z', upTo, limit: 1 },
+    ]) {
+      const [fromSql, inMemory] = await Promise.all([store.queryItems(query), memory.queryItems(query)]);
+      expect(fromSql, JSON.stringify(query)).toEqual(inMemory);
+    }
+    expect(await store.topicStats()).toEqual(await memory.topicStats());
+    // A topic whose every item is gone is not listed, as with a count of its items.
+    await store.deleteItem(1);
+    await memory.deleteItem(1);
+    expect(await store.topicStats()).toEqual(await memory.topicStats());
+    expect(Object.keys(await store.topicStats()).sort()).toEqual(['mining', 'policy']);
   });
 });
 

@@ -71,9 +71,35 @@ export class PostgresItems implements ItemStore {
         `SELECT id, data FROM items ${filter} ORDER BY published_at DESC, id DESC ${limit}`,
         values,
       ),
-      this.query<Counted>('queryItems', `SELECT count(*)::int AS n FROM items ${filter}`, values),
+      this.#count(query, filter, values),
     ]);
     return { items: page.rows.map(itemOf), total: count.rows[0]?.n ?? 0 };
+  }
+
+  /**
+   * How many items match. A query bounded at most by `upTo` (/topic, the latest day) reads the
+   * topics' counts (`item_counts`, kept by triggers) less the few items published after `upTo`,
+   * instead of counting every item of a topic; a query with a lower bound counts its window.
+   */
+  #count(query: ItemQuery, filter: string, values: unknown[]) {
+    if (query.from !== undefined || query.after !== undefined || query.before !== undefined)
+      return this.query<Counted>('queryItems', `SELECT count(*)::int AS n FROM items ${filter}`, values);
+    const topics = query.topics && query.topics.length > 0 ? [...new Set(query.topics)] : undefined;
+    const counted: unknown[] = [];
+    const param = (value: unknown) => {
+      counted.push(value);
+      return `$${counted.length}`;
+    };
+    const ofTopics = topics === undefined ? '' : `topic = ANY(${param(topics)}::text[])`;
+    const later = [ofTopics, query.upTo === undefined ? 'false' : `published_at > ${param(query.upTo)}`]
+      .filter((c) => c !== '')
+      .join(' AND ');
+    return this.query<Counted>(
+      'queryItems',
+      `SELECT ((SELECT coalesce(sum(n), 0) FROM item_counts ${ofTopics === '' ? '' : `WHERE ${ofTopics}`})
+         - (SELECT count(*) FROM items WHERE ${later}))::int AS n`,
+      counted,
+    );
   }
 
   async searchItems(terms: readonly string[], limit: number): Promise<ItemPage> {
@@ -129,7 +155,10 @@ export class PostgresItems implements ItemStore {
   async topicStats(): Promise<TopicStats> {
     const { rows } = await this.query<{ topic: string; n: number; latest: Date }>(
       'topicStats',
-      'SELECT topic, count(*)::int AS n, max(published_at) AS latest FROM items GROUP BY topic',
+      // The counts kept by triggers; each topic's latest from the end of its index.
+      `SELECT c.topic, c.n::int AS n,
+         (SELECT max(i.published_at) FROM items i WHERE i.topic = c.topic) AS latest
+       FROM item_counts c WHERE c.n > 0`,
     );
     return Object.fromEntries(rows.map((r) => [r.topic, { count: r.n, latest: r.latest.toISOString() }]));
   }

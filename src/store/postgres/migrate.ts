@@ -5,13 +5,27 @@
  * `briefcast_migrations`; a file already recorded is never run again, so a migration once released is
  * never edited — a change is a new file.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import type { ClientBase } from 'pg';
 import type { Logger } from '../../log.js';
 
+/**
+ * The folder of the migration files for the module at `moduleUrl`: `src/store/postgres/migrations`
+ * under the project (the nearest folder above holding `package.json`), so the built bot
+ * (`dist/src/…`, where `tsc` leaves no `.sql` file) reads the same files as `npm start`.
+ */
+export function migrationsDir(moduleUrl: string | URL): string {
+  let dir = path.dirname(fileURLToPath(moduleUrl));
+  // Bounded by the depth of the path: each turn moves one folder up until the root.
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, 'src', 'store', 'postgres', 'migrations');
+}
+
 /** The folder of the migration files. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+export const MIGRATIONS_DIR = migrationsDir(import.meta.url);
 /** Where applied migrations are recorded. */
 export const MIGRATIONS_TABLE = 'briefcast_migrations';
 

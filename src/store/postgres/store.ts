@@ -460,19 +460,25 @@ export class PostgresStore implements Store {
     // One statement per page. The claim rule of the port is the WHERE clause; SKIP LOCKED passes over
     // rows another claimer has locked this instant, and a row changed since the scan began is
     // checked again against the WHERE before it is taken, so no two claimers get one delivery. Each
-    // zone is its own walk of the due index (LATERAL, in the index's order so the walk stops as soon
-    // as the page is full, rather than collecting every due row first).
+    // zone and platform is its own walk of the due index (LATERAL, in the index's order so the walk
+    // stops as soon as the page is full), bounded by the row comparison: it ends at the cutoff rather
+    // than reading on through the subscriptions due later that day (see 003_claim_path.sql). The
+    // rows are updated by the ctid the walk locked them at (no second probe of the key's index): a
+    // row locked by this statement cannot be moved by anyone else before its UPDATE.
     const { rows } = await this.#query<RecordRow & { due_date: string; language: string | null }>(
       'claimDue',
       `WITH cutoffs AS (
-         SELECT * FROM unnest($1::text[], $2::date[], $3::text[]) AS c(timezone, date, cutoff_time)
+         SELECT c.*, p.platform
+         FROM unnest($1::text[], $2::date[], $3::text[]) AS c(timezone, date, cutoff_time)
+         CROSS JOIN unnest($4::text[]) AS p(platform)
        ), due AS (
-         SELECT d.key, c.date
+         SELECT d.ctid, d.key, c.date
          FROM cutoffs c
          CROSS JOIN LATERAL (
-           SELECT d.key FROM deliveries d
-           WHERE d.active AND d.timezone = c.timezone AND d.due_from <= c.date
-             AND d.delivery_time <= c.cutoff_time AND d.platform = ANY($4::text[])
+           SELECT d.ctid, d.key FROM deliveries d
+           WHERE d.active AND d.timezone = c.timezone AND d.platform = c.platform
+             AND (d.due_from, d.delivery_time) <= (c.date, c.cutoff_time)
+             AND d.delivery_time <= c.cutoff_time
              AND (d.retry_at IS NULL OR d.retry_at <= $5::timestamptz)
              AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= $5::timestamptz)
            ORDER BY d.due_from, d.delivery_time
@@ -486,7 +492,7 @@ export class PostgresStore implements Store {
          JOIN subscriptions s ON s.key = due.key
          LEFT JOIN chat_prefs own ON own.chat_key = s.key
          LEFT JOIN chat_prefs chat ON chat.chat_key = s.chat_key
-       WHERE d.key = due.key
+       WHERE d.ctid = due.ctid
        RETURNING ${RECORD_COLUMNS}, due.date::text AS due_date,
          coalesce(own.prefs->>'language', chat.prefs->>'language') AS language`,
       [
@@ -519,23 +525,35 @@ export class PostgresStore implements Store {
 
   /** Writes a batch of outcomes in one statement; returns the keys whose claim was held. */
   async #writeOutcomes(batch: readonly PendingOutcome[]): Promise<ReadonlySet<string>> {
-    const rows = [...batch]
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .map(({ key, owner, outcome }) => ({
-        key,
-        owner,
-        kind: outcome.kind,
-        date: outcome.kind === 'sent' || outcome.kind === 'empty' ? outcome.date : null,
-        up_to: outcome.kind === 'sent' || outcome.kind === 'empty' ? outcome.upTo : null,
-        at: outcome.kind === 'sent' ? outcome.at : null,
-        reason: outcome.kind === 'failed' ? outcome.reason : null,
-        retry_at: outcome.kind === 'failed' ? outcome.retryAt : null,
-      }));
+    const sorted = [...batch].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    // One array per column (unnest), not a jsonb document: nothing for the server to parse but the
+    // values themselves. Sorted by key, so two batches never lock rows in opposite orders.
+    const keys: string[] = [];
+    const owners: string[] = [];
+    const kinds: string[] = [];
+    const dates: (string | null)[] = [];
+    const upTos: (string | null)[] = [];
+    const ats: (string | null)[] = [];
+    const reasons: (string | null)[] = [];
+    const retryAts: (string | null)[] = [];
+    for (const { key, owner, outcome } of sorted) {
+      const done = outcome.kind === 'sent' || outcome.kind === 'empty';
+      keys.push(key);
+      owners.push(owner);
+      kinds.push(outcome.kind);
+      dates.push(done ? outcome.date : null);
+      upTos.push(done ? outcome.upTo : null);
+      ats.push(outcome.kind === 'sent' ? outcome.at : null);
+      reasons.push(outcome.kind === 'failed' ? outcome.reason : null);
+      retryAts.push(outcome.kind === 'failed' ? outcome.retryAt : null);
+    }
     const done = `o.kind IN ('sent', 'empty')`;
     const { rows: recorded } = await withRetry(
       () =>
-        this.#pool.query<{ key: string }>(
-          `UPDATE deliveries d SET
+        this.#pool.query<{ key: string }>({
+          // Named: parsed and planned once per connection.
+          name: 'briefcast.finishDelivery',
+          text: `UPDATE deliveries d SET
              last_digest_date = CASE WHEN ${done} THEN o.date ELSE d.last_digest_date END,
              cursor = CASE WHEN ${done} THEN o.up_to ELSE d.cursor END,
              sent = d.sent + CASE WHEN o.kind = 'sent' THEN 1 ELSE 0 END,
@@ -545,12 +563,12 @@ export class PostgresStore implements Store {
              retry_at = CASE WHEN o.kind = 'failed' THEN o.retry_at WHEN o.kind = 'released' THEN d.retry_at END,
              progress = CASE WHEN ${done} THEN NULL ELSE d.progress END,
              claim_owner = NULL, claim_date = NULL, claim_expires_at = NULL
-           FROM jsonb_to_recordset($1::jsonb) AS o(key text, owner text, kind text, date date, up_to text,
-             at text, reason text, retry_at timestamptz)
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::text[],
+             $8::timestamptz[]) AS o(key, owner, kind, date, up_to, at, reason, retry_at)
            WHERE d.key = o.key AND d.claim_owner = o.owner
            RETURNING d.key`,
-          [JSON.stringify(rows)],
-        ),
+          values: [keys, owners, kinds, dates, upTos, ats, reasons, retryAts],
+        }),
       this.#retry,
       this.#log,
       'finishDelivery',
