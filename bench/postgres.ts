@@ -32,7 +32,7 @@
  *     npm run bench -- postgres
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -163,22 +163,10 @@ async function drop(admin: pg.Client, name: string): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-/**
- * `npm run build`: whether `dist/src/main.js` was made. `tsc` copies no SQL: when the build lacks
- * the store's migration files, they are copied beside the built migration runner (and a note
- * says so), or the built bot could not open the database at all.
- */
+/** `npm run build`: whether `dist/src/main.js` was made. */
 function build(): boolean {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  const migrations = path.join(ROOT, 'src', 'store', 'postgres', 'migrations');
-  const built = path.join(ROOT, 'dist', 'src', 'store', 'postgres', 'migrations');
-  if (result.status === 0 && existsSync(migrations) && !existsSync(built)) {
-    cpSync(migrations, built, { recursive: true });
-    note(
-      'npm run build leaves out src/store/postgres/migrations/*.sql; copied into dist/ for the built start',
-    );
-  }
   return result.status === 0 && existsSync(BUILT_MAIN);
 }
 
