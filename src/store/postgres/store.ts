@@ -26,7 +26,7 @@ import { PostgresItems } from './items.js';
 import { migrate } from './migrate.js';
 import { OutcomeBatcher, type OutcomeBatchOptions, type PendingOutcome } from './outcome-batch.js';
 import type { Counted, Query } from './query.js';
-import { DEFAULT_RETRY, isRetryable, type RetryPolicy, withRetry } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import {
   chatIdKey,
   DELIVERY_RECORDSET,
@@ -39,6 +39,7 @@ import {
   settingsRow,
 } from './rows.js';
 import { oneLine, serverOf } from './server.js';
+import { inTransaction } from './transaction.js';
 
 /** Connections in the pool when `DATABASE_POOL_SIZE` is not set. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -173,28 +174,10 @@ export class PostgresStore implements Store {
   async #transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     this.#check();
     return withRetry(
-      async () => {
-        const client = await this.#pool.connect();
-        // A checked-out connection that dies between two statements emits 'error' with no query to
-        // reject; unheard, that would end the process. The next statement then fails and is retried.
-        const onError = (e: Error) =>
-          this.#log.warn({ err: { message: e.message } }, 'database connection lost');
-        client.on('error', onError);
-        let broken = false;
-        try {
-          await client.query('BEGIN');
-          const result = await work(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (e) {
-          broken = isRetryable(e);
-          if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
-          throw e;
-        } finally {
-          client.off('error', onError);
-          client.release(broken);
-        }
-      },
+      () =>
+        inTransaction(this.#pool, work, (e) =>
+          this.#log.warn({ err: { message: e.message } }, 'database connection lost'),
+        ),
       this.#retry,
       this.#log,
       what,

@@ -11,6 +11,7 @@ import {
   type WireStore,
 } from '../../wire/store.js';
 import { StoreError } from '../json-file.js';
+import { inTransaction } from './transaction.js';
 
 /** A row of `wire_drafts` as selected (`id` is a bigint, which pg hands over as a string). */
 interface DraftRow {
@@ -84,20 +85,12 @@ export class PostgresWireStore implements WireStore {
     return running;
   }
 
-  /** Runs `work` in one transaction on one connection of the pool. */
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+  /**
+   * Runs `work` in one transaction on one connection of the pool. A connection lost meanwhile fails
+   * the call with its error, and the connection is dropped from the pool instead of reused.
+   */
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work, () => {});
   }
 
   addFeed(feed: Omit<Feed, 'id'>): Promise<Feed> {
