@@ -6,9 +6,9 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './shared/listen.js';
 
 /** A running server; `url` connects as its superuser to the `postgres` database. */
 export interface PostgresServer {
@@ -53,18 +53,6 @@ export function postgresBinDir(): string {
     );
   }
   return join(root, newest, 'bin');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** As root, the `postgres` user's uid and gid, for the server's processes; else `{}` (ourselves). */

@@ -11,12 +11,12 @@
  * finishes the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type FakeGuild } from '../../fakes/discord/index.js';
+import { freePort } from '../../fakes/shared/listen.js';
 import { FakeTelegram } from '../../fakes/telegram/index.js';
 import { LEADER_LOCK_KEY } from '../../src/cluster/leadership.js';
 import type { ChatRef } from '../../src/core/chat.js';
@@ -88,18 +88,6 @@ async function readAll(): Promise<SubscriptionRecord[]> {
   } finally {
     await store.close();
   }
-}
-
-/** A free loopback port for a child's `HEALTH_PORT`. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A child's `/healthz` report. */

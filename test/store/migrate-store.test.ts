@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort as closedPort } from '../../fakes/shared/listen.js';
 import type { Item } from '../../src/core/items.js';
 import type { DeliveryRun, Store } from '../../src/core/store.js';
 import { NO_DELIVERY } from '../../src/core/subscription.js';
@@ -276,15 +276,6 @@ function cli(
       },
     );
   });
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('npm run migrate-store', () => {

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { freePort as closedPort } from '../../fakes/shared/listen.js';
 import { searchItems } from '../../src/core/search.js';
 import type { DueQuery } from '../../src/core/store.js';
 import { NO_DELIVERY } from '../../src/core/subscription.js';
@@ -63,18 +63,6 @@ async function lineMatching(
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error('no such log line');
-}
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs `node --import tsx src/main.ts` (what `npm start` runs) with `input` on stdin. */

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../../fakes/shared/listen.js';
 import { DeskAuth } from '../../../src/adapters/desk/auth.js';
 import type { FailureLimiterOptions } from '../../../src/adapters/desk/rate-limit.js';
 import { type DeskServer, startDeskServer } from '../../../src/adapters/desk/server.js';
@@ -8,20 +8,10 @@ import { HttpFeedReader } from '../../../src/wire/reader.js';
 import { makeNewsroom, type NewsroomFixtureOptions } from '../../helpers/newsroom.js';
 import { recordingLogger } from '../telegram/harness.js';
 
+export { freePort };
+
 /** The editor signed in by these tests. */
 export const EDITOR: UserRef = { platform: 'telegram', id: '111', name: 'Ed <Editor>' };
-
-/** A free port on 127.0.0.1 (the desk needs its public address before it listens). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Options of {@link startDesk}. */
 export interface DeskOptions extends NewsroomFixtureOptions {
