@@ -543,14 +543,20 @@ describe('PostgresStore item import', () => {
 });
 
 describe('PostgresStore on a lost connection', () => {
-  it('retries with backoff while the database is unreachable and answers once it is back', async () => {
+  /** A store on a new database, connected through a proxy the test can cut, logging to `lines`. */
+  async function storeBehindProxy(retry: RetryPolicy) {
     const db = await database();
     const proxy = await startTcpProxy(Number(new URL(db.url).port));
     proxies.push(proxy);
     const url = new URL(db.url);
     url.port = String(proxy.port);
     const { logger, lines } = recordingLogger();
-    const store = await open(url.toString(), { logger, retry: QUICK_RETRY });
+    const store = await open(url.toString(), { logger, retry });
+    return { proxy, store, lines };
+  }
+
+  it('retries with backoff while the database is unreachable and answers once it is back', async () => {
+    const { proxy, store, lines } = await storeBehindProxy(QUICK_RETRY);
     await store.saveSubscription(sampleSub('telegram:1'));
     await store.claimDue(due('A'));
     proxy.cut();
@@ -571,13 +577,7 @@ describe('PostgresStore on a lost connection', () => {
   });
 
   it('retries a whole transaction (a chat move) across a cut connection', async () => {
-    const db = await database();
-    const proxy = await startTcpProxy(Number(new URL(db.url).port));
-    proxies.push(proxy);
-    const url = new URL(db.url);
-    url.port = String(proxy.port);
-    const { logger, lines } = recordingLogger();
-    const store = await open(url.toString(), { logger, retry: QUICK_RETRY });
+    const { proxy, store, lines } = await storeBehindProxy(QUICK_RETRY);
     await store.saveSubscription(sampleSub('telegram:-5'));
     await store.saveChatPrefs('telegram:-5', { language: 'zh-CN' });
     proxy.cut();
@@ -594,15 +594,10 @@ describe('PostgresStore on a lost connection', () => {
   });
 
   it('gives up after the bounded waits, with the connection error', async () => {
-    const db = await database();
-    const proxy = await startTcpProxy(Number(new URL(db.url).port));
-    proxies.push(proxy);
-    const url = new URL(db.url);
-    url.port = String(proxy.port);
-    const { logger, lines } = recordingLogger();
-    const store = await open(url.toString(), {
-      logger,
-      retry: { firstDelayMs: 20, maxDelayMs: 40, giveUpAfterMs: 100 },
+    const { proxy, store, lines } = await storeBehindProxy({
+      firstDelayMs: 20,
+      maxDelayMs: 40,
+      giveUpAfterMs: 100,
     });
     proxy.cut();
     const error = await store.getSubscription('telegram:1').then(
