@@ -58,6 +58,16 @@ wireStoreContract(
 const EDITOR = { platform: 'console' as const, id: 'local', name: 'Ed' };
 const OTHER = { platform: 'telegram' as const, id: '42', name: 'Rita' };
 const AT = '2026-11-30T02:00:00.000Z';
+/** The feed each race is about. */
+const NEW_FEED = {
+  url: 'https://news.example.org/rss',
+  auto: false,
+  status: 'active',
+  addedBy: EDITOR,
+  addedAt: AT,
+  failures: 0,
+  entriesSeen: 0,
+} as const;
 
 describe('the wire on PostgreSQL', () => {
   it('gives a draft to one of two editors deciding at once on two processes', async () => {
@@ -65,15 +75,7 @@ describe('the wire on PostgreSQL', () => {
     const second = endedPool(url, 2);
     const a = new PostgresWireStore(pool);
     const b = new PostgresWireStore(second);
-    const feed = await a.addFeed({
-      url: 'https://news.example.org/rss',
-      auto: false,
-      status: 'active',
-      addedBy: EDITOR,
-      addedAt: AT,
-      failures: 0,
-      entriesSeen: 0,
-    });
+    const feed = await a.addFeed(NEW_FEED);
     const drafts = await a.recordPoll(
       feed.id,
       [],
@@ -104,15 +106,7 @@ describe('the wire on PostgreSQL', () => {
     const { pool, url } = await migratedPool();
     const a = new PostgresWireStore(pool);
     const b = new PostgresWireStore(endedPool(url, 2));
-    const feed = await a.addFeed({
-      url: 'https://news.example.org/rss',
-      auto: false,
-      status: 'active',
-      addedBy: EDITOR,
-      addedAt: AT,
-      failures: 0,
-      entriesSeen: 0,
-    });
+    const feed = await a.addFeed(NEW_FEED);
     const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
     const drafts = keys.map((key) => ({ feedId: feed.id, key, headline: key, body: 'Body.', createdAt: AT }));
     const [one, two] = await Promise.all([
