@@ -31,6 +31,7 @@ import { MemoryWireStore } from '../../src/wire/memory-store.js';
 import { CLAIM_AT } from './pg-data.js';
 import { SCALE_TIMEZONE } from './scale-data.js';
 import { SCALE_QUERY_CALLS, SCALE_RATE } from './scale-figures.js';
+import { percentile, timeCalls } from './timing.js';
 
 /** What `claim` reports. */
 export interface ClaimResult {
@@ -64,10 +65,6 @@ export interface QueriesResult {
 const BRIEF_DAYS = 365;
 /** Calls of `/brief <date>` measured (each reads a whole day). */
 export const PAST_DAY_CALLS = 1000;
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-}
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -136,29 +133,23 @@ async function claim(url: string, when: Date): Promise<ClaimResult> {
   };
 }
 
-async function timeCalls(calls: number, call: (n: number) => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (let n = 0; n < calls; n++) {
-    const start = performance.now();
-    await call(n);
-    times.push(performance.now() - start);
-  }
-  return times.sort((a, b) => a - b);
+/** The newsroom the queries ask, its clock stopped at the claim's instant. */
+async function claimTimeNewsroom(store: PostgresStore): Promise<Newsroom> {
+  const clock: Clock = { now: () => new Date(CLAIM_AT) };
+  return new Newsroom(
+    store,
+    await loadTopics(),
+    { timezone: SCALE_TIMEZONE, defaultDeliveryTime: '08:00' },
+    clock,
+  );
 }
 
 async function queries(url: string): Promise<QueriesResult> {
   const openStart = performance.now();
   const store = await openStore(url);
   const openMs = performance.now() - openStart;
-  const topics = await loadTopics();
-  const clock: Clock = { now: () => new Date(CLAIM_AT) };
-  const newsroom = new Newsroom(
-    store,
-    topics,
-    { timezone: SCALE_TIMEZONE, defaultDeliveryTime: '08:00' },
-    clock,
-  );
-  const now = clock.now();
+  const newsroom = await claimTimeNewsroom(store);
+  const now = newsroom.clock.now();
   const today = localDate(now, SCALE_TIMEZONE);
   // As bench/scale.ts asks: today's briefing (at 06:00 in Shanghai, six hours of items).
   const brief = await timeCalls(SCALE_QUERY_CALLS, () => newsroom.brief(undefined, now, ENGLISH));
@@ -166,7 +157,7 @@ async function queries(url: string): Promise<QueriesResult> {
   const pastDay = await timeCalls(PAST_DAY_CALLS, (n) =>
     newsroom.brief(shiftDate(today, -1 - (n % BRIEF_DAYS)), now, ENGLISH),
   );
-  const list = topics.topics;
+  const list = newsroom.topics.topics;
   const topic = await timeCalls(SCALE_QUERY_CALLS, (n) =>
     newsroom.latestOnTopic(list[n % list.length]!, 5, now, ENGLISH),
   );
@@ -211,16 +202,9 @@ async function explain(url: string): Promise<boolean> {
       ),
     );
   }
-  const topics = await loadTopics();
-  const clock: Clock = { now: () => new Date(CLAIM_AT) };
-  const newsroom = new Newsroom(
-    store,
-    topics,
-    { timezone: SCALE_TIMEZONE, defaultDeliveryTime: '08:00' },
-    clock,
-  );
+  const newsroom = await claimTimeNewsroom(store);
   await newsroom.brief(shiftDate(localDate(CLAIM_AT, SCALE_TIMEZONE), -30), CLAIM_AT, ENGLISH);
-  await newsroom.latestOnTopic(topics.topics[0]!, 5, CLAIM_AT, ENGLISH);
+  await newsroom.latestOnTopic(newsroom.topics.topics[0]!, 5, CLAIM_AT, ENGLISH);
   await store.close();
   return true;
 }

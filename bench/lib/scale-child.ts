@@ -32,6 +32,7 @@ import {
   SCALE_RATE,
   type ScaleResult,
 } from './scale-figures.js';
+import { percentile, timeCalls } from './timing.js';
 
 const clock: Clock = { now: () => new Date(SCALE_NOW) };
 
@@ -47,20 +48,6 @@ function countingSender(): ChatSender<string> & { sent: number } {
       return { kind: 'sent' };
     },
   };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-}
-
-async function timeCalls(calls: number, call: (n: number) => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (let n = 0; n < calls; n++) {
-    const start = performance.now();
-    await call(n);
-    times.push(performance.now() - start);
-  }
-  return times.sort((a, b) => a - b);
 }
 
 async function ready(file: string, logger: Logger) {
