@@ -2,15 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import pg from 'pg';
-import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort as closedPort } from '../../fakes/shared/listen.js';
 import { searchItems } from '../../src/core/search.js';
 import type { DueQuery } from '../../src/core/store.js';
 import { NO_DELIVERY } from '../../src/core/subscription.js';
-import { type Logger, silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/log.js';
 import { StoreError } from '../../src/store/json-file.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { MIGRATIONS_TABLE } from '../../src/store/postgres/migrate.js';
@@ -19,6 +17,7 @@ import { PostgresStore, type PostgresStoreOptions } from '../../src/store/postgr
 import { MemoryWireStore } from '../../src/wire/memory-store.js';
 import { sampleSub } from '../helpers/fixtures.js';
 import { freshDatabase } from '../helpers/postgres.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -38,18 +37,6 @@ function due(owner: string, limit = 100): DueQuery {
     now: NOW,
     limit,
   };
-}
-
-/** A logger whose lines a test can read. */
-function recordingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
 }
 
 /** Resolves when `lines` has one that `match` accepts (polled on a short interval, bounded). */

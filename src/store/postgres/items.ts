@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Item } from '../../core/items.js';
 import { searchText } from '../../core/search.js';
 import type { ItemPage, ItemQuery, ItemStore, TopicStats } from '../../core/store.js';
-import type { Counted, Query } from './query.js';
+import { StoreError } from '../json-file.js';
+import type { Counted, Once, Query } from './query.js';
 
 /** Items per statement when importing. */
 const IMPORT_CHUNK = 1_000;
@@ -12,17 +14,34 @@ const IMPORT_CHUNK = 1_000;
  * the folded text the desk's search matches.
  */
 export class PostgresItems implements ItemStore {
-  constructor(private readonly query: Query) {}
+  constructor(
+    private readonly query: Query,
+    private readonly once: Once,
+  ) {}
 
+  /**
+   * Stores the item with the call's key (`add_key`, made once before the first attempt). A retry
+   * after a commit whose answer was lost meets the unique index (after the first attempt's
+   * transaction ends, if the server still runs it), stores nothing, and reads the id already given.
+   */
   async addItem(fields: Omit<Item, 'id'>): Promise<Item> {
+    const key = randomUUID();
     const { rows } = await this.query<{ id: string }>(
       'addItem',
-      'INSERT INTO items (topic, published_at, search_text, data) VALUES ($1, $2, $3, $4) RETURNING id',
-      [fields.topic, fields.publishedAt, searchText(fields), JSON.stringify(fields)],
+      `INSERT INTO items (topic, published_at, search_text, data, add_key) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (add_key) WHERE add_key IS NOT NULL DO NOTHING RETURNING id`,
+      [fields.topic, fields.publishedAt, searchText(fields), JSON.stringify(fields), key],
     );
-    return { ...fields, id: Number(rows[0]!.id) };
+    const id =
+      rows[0]?.id ??
+      (await this.query<{ id: string }>('addItem', 'SELECT id FROM items WHERE add_key = $1', [key])).rows[0]
+        ?.id;
+    // Only when the item stored by a lost first attempt was deleted before its retry read its id.
+    if (id === undefined) throw new StoreError('the item was stored, then deleted before its id was read');
+    return { ...fields, id: Number(id) };
   }
 
+  /** Idempotent as it is: a retry writes the same columns again and finds the row again. */
   async replaceItem(item: Item): Promise<boolean> {
     const { id, ...fields } = item;
     if (!Number.isSafeInteger(id)) return false;
@@ -36,12 +55,13 @@ export class PostgresItems implements ItemStore {
 
   async deleteItem(id: number): Promise<Item | undefined> {
     if (!Number.isSafeInteger(id)) return undefined;
-    const { rows } = await this.query<ItemRow>(
-      'deleteItem',
-      'DELETE FROM items WHERE id = $1 RETURNING id, data',
-      [id],
-    );
-    return rows[0] && itemOf(rows[0]);
+    // Once: a retry after a lost commit would find nothing to delete and call the item unknown.
+    return this.once('deleteItem', async (client) => {
+      const { rows } = await client.query<ItemRow>('DELETE FROM items WHERE id = $1 RETURNING id, data', [
+        id,
+      ]);
+      return rows[0] && itemOf(rows[0]);
+    });
   }
 
   async getItem(id: number): Promise<Item | undefined> {
@@ -125,6 +145,7 @@ export class PostgresItems implements ItemStore {
    * above the largest (and never below one already handed out). For moving data between stores.
    */
   async importItems(items: readonly Item[]): Promise<void> {
+    // Idempotent as it is: upserts by id, and a sequence raised to at least the largest.
     for (let i = 0; i < items.length; i += IMPORT_CHUNK) {
       const rows = items.slice(i, i + IMPORT_CHUNK).map(({ id, ...fields }) => ({
         id,

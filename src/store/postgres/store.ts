@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { type ChatId, chatKey } from '../../core/chat.js';
 import type { DeskSession, SignInToken, TokenUse } from '../../core/desk.js';
@@ -24,8 +25,9 @@ import { KEPT_RUNS } from '../memory.js';
 import { PostgresDesk } from './desk.js';
 import { PostgresItems } from './items.js';
 import { migrate } from './migrate.js';
+import { writeOnce } from './once.js';
 import { OutcomeBatcher, type OutcomeBatchOptions, type PendingOutcome } from './outcome-batch.js';
-import type { Counted, Query } from './query.js';
+import type { Counted, Once, Query } from './query.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import {
   chatIdKey,
@@ -80,9 +82,12 @@ export interface PostgresStoreOptions {
  * - **Nothing is held in memory** but the pool: every question is a query on an index, pages and
  *   counts included.
  * - **A lost connection** is retried with backoff ({@link RetryPolicy}), each query on its own, so
- *   the bot keeps answering what it can. A write retried after a connection died during its commit
- *   may find the work already done: an outcome then reports its claim lost, a page of claims is
- *   left to lapse (and is claimed again after its lease), an item may be added twice.
+ *   the bot keeps answering what it can. Every write retried is idempotent: one retried after a
+ *   commit whose answer was lost answers what the first attempt would have (006_idempotent_writes.sql).
+ *   An item carries its call's key, a claim its page's token and an outcome its batch's token, so a
+ *   retry finds the item, returns the page and counts the outcome recorded; a delete, a pause or a
+ *   chat move stores its answer under its call's token ({@link Once}); the upserts and the writes
+ *   of absolute values (settings, preferences, runs, progress) are idempotent as they are.
  */
 export class PostgresStore implements Store {
   readonly wire: WireStore;
@@ -100,8 +105,9 @@ export class PostgresStore implements Store {
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.wire = typeof options.wire === 'function' ? options.wire(pool) : options.wire;
     const query: Query = (what, text, values) => this.#query(what, text, values);
-    this.#items = new PostgresItems(query);
-    this.#desk = new PostgresDesk(query);
+    const once: Once = (what, work) => this.#once(what, work);
+    this.#items = new PostgresItems(query, once);
+    this.#desk = new PostgresDesk(query, once);
     this.#outcomes = new OutcomeBatcher((batch) => this.#writeOutcomes(batch), {
       windowMs: options.outcomeBatch?.windowMs ?? OUTCOME_WINDOW_MS,
       maxBatch: options.outcomeBatch?.maxBatch ?? OUTCOME_BATCH_MAX,
@@ -182,6 +188,12 @@ export class PostgresStore implements Store {
       this.#log,
       what,
     );
+  }
+
+  /** `work` in one transaction whose answer a retry after a lost commit reads back ({@link Once}). */
+  async #once<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    this.#check();
+    return writeOnce(this.#pool, work, this.#retry, this.#log, what);
   }
 
   // --- Items (PostgresItems) -------------------------------------------------------------
@@ -287,6 +299,7 @@ export class PostgresStore implements Store {
     return { records: page.rows.map(recordOf), total: count.rows[0]?.n ?? 0 };
   }
 
+  /** Idempotent as it is: an upsert of the settings and of the schedule's copy. */
   async saveSubscription(settings: Subscription): Promise<void> {
     const s = settingsRow(settings);
     const d = scheduleRow(settings);
@@ -321,39 +334,43 @@ export class PostgresStore implements Store {
   }
 
   async deleteSubscription(key: string): Promise<boolean> {
-    const { rowCount } = await this.#query('deleteSubscription', 'DELETE FROM subscriptions WHERE key = $1', [
-      key,
-    ]);
-    return (rowCount ?? 0) > 0;
+    // Once: a retry after a lost commit would find nothing to delete and answer "none".
+    return this.#once('deleteSubscription', async (client) => {
+      const { rowCount } = await client.query('DELETE FROM subscriptions WHERE key = $1', [key]);
+      return (rowCount ?? 0) > 0;
+    });
   }
 
   async pauseSubscription(key: string, reason: string, at: string, owner?: string): Promise<boolean> {
     const paused = `status = 'paused', settings = s.settings || jsonb_build_object('status', 'paused', 'pausedReason', $2::text, 'updatedAt', $3::text)`;
-    const { rowCount } =
-      owner === undefined
-        ? await this.#query(
-            'pauseSubscription',
-            `WITH p AS (UPDATE subscriptions s SET ${paused} WHERE s.key = $1 AND s.status = 'active' RETURNING s.key)
-             UPDATE deliveries d SET last_error = $2, active = false FROM p WHERE d.key = p.key`,
-            [key, reason, at],
-          )
-        : await this.#query(
-            'pauseSubscription',
-            `WITH p AS (
-               UPDATE deliveries d SET last_error = $2, active = false,
-                 claim_owner = NULL, claim_date = NULL, claim_expires_at = NULL
-               WHERE d.key = $1 AND d.claim_owner = $4 RETURNING d.key
-             )
-             UPDATE subscriptions s SET ${paused} FROM p WHERE s.key = p.key`,
-            [key, reason, at, owner],
-          );
-    return (rowCount ?? 0) > 0;
+    // Once: a retry after a lost commit would find the subscription paused (or its claim gone) and
+    // answer that it did not pause.
+    return this.#once('pauseSubscription', async (client) => {
+      const { rowCount } =
+        owner === undefined
+          ? await client.query(
+              `WITH p AS (UPDATE subscriptions s SET ${paused} WHERE s.key = $1 AND s.status = 'active' RETURNING s.key)
+               UPDATE deliveries d SET last_error = $2, active = false FROM p WHERE d.key = p.key`,
+              [key, reason, at],
+            )
+          : await client.query(
+              `WITH p AS (
+                 UPDATE deliveries d SET last_error = $2, active = false,
+                   claim_owner = NULL, claim_date = NULL, claim_expires_at = NULL
+                 WHERE d.key = $1 AND d.claim_owner = $4 RETURNING d.key
+               )
+               UPDATE subscriptions s SET ${paused} FROM p WHERE s.key = p.key`,
+              [key, reason, at, owner],
+            );
+      return (rowCount ?? 0) > 0;
+    });
   }
 
   async moveChat(from: ChatId, to: ChatId, at: string): Promise<readonly MovedSubscription[]> {
     const fromKey = chatIdKey(from);
     const toKey = chatIdKey(to);
-    return this.#transaction('moveChat', async (client) => {
+    // Once: a retry after a lost commit would find the old chat empty and answer that it had none.
+    return this.#once('moveChat', async (client) => {
       const { rows } = await client.query<{ settings: Subscription }>(
         'SELECT settings FROM subscriptions WHERE chat_key = $1 ORDER BY key FOR UPDATE',
         [fromKey],
@@ -387,6 +404,7 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** Idempotent as it is: upserts of whole records. */
   async importSubscriptions(records: readonly SubscriptionRecord[]): Promise<void> {
     // The last record of a key wins, as writing them one by one would have it.
     const byKey = new Map(records.map((r) => [r.settings.key, r]));
@@ -437,9 +455,35 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.timezone);
   }
 
+  /**
+   * One page of claims under a token made once for the call: a retry after a commit whose answer
+   * was lost first returns the rows that commit claimed with it ({@link #claimedWith}); only when
+   * there are none (the lost attempt did not commit) does it claim again. The claim statement takes
+   * no row lock it would wait for (SKIP LOCKED), so by the retry's first wait it has ended.
+   */
   async claimDue(query: DueQuery): Promise<readonly ClaimedDelivery[]> {
     this.#check();
     if (query.limit <= 0 || query.cutoffs.length === 0 || query.platforms.length === 0) return [];
+    const token = randomUUID();
+    let tried = false;
+    const rows = await withRetry(
+      async () => {
+        if (tried) {
+          const claimed = await this.#claimedWith(query, token);
+          if (claimed.length > 0) return claimed;
+        }
+        tried = true;
+        return this.#claimPage(query, token);
+      },
+      this.#retry,
+      this.#log,
+      'claimDue',
+    );
+    return rows.map((row) => ({ ...recordOf(row), date: row.due_date, language: row.language ?? undefined }));
+  }
+
+  /** The claim statement of {@link claimDue}, one attempt, writing `token` with each claim. */
+  async #claimPage(query: DueQuery, token: string): Promise<ClaimRow[]> {
     // One statement per page. The claim rule of the port is the WHERE clause; SKIP LOCKED passes over
     // rows another claimer has locked this instant, and a row changed since the scan began is
     // checked again against the WHERE before it is taken, so no two claimers get one delivery. Each
@@ -448,8 +492,7 @@ export class PostgresStore implements Store {
     // than reading on through the subscriptions due later that day (see 003_claim_path.sql). The
     // rows are updated by the ctid the walk locked them at (no second probe of the key's index): a
     // row locked by this statement cannot be moved by anyone else before its UPDATE.
-    const { rows } = await this.#query<RecordRow & { due_date: string; language: string | null }>(
-      'claimDue',
+    const { rows } = await this.#pool.query<ClaimRow>(
       `WITH cutoffs AS (
          SELECT c.*, p.platform
          FROM unnest($1::text[], $2::date[], $3::text[]) AS c(timezone, date, cutoff_time)
@@ -470,7 +513,8 @@ export class PostgresStore implements Store {
          ) d
          LIMIT $6
        )
-       UPDATE deliveries d SET claim_owner = $7, claim_date = due.date, claim_expires_at = $8::timestamptz
+       UPDATE deliveries d SET claim_owner = $7, claim_date = due.date, claim_expires_at = $8::timestamptz,
+         claim_token = $9::uuid
        FROM due
          JOIN subscriptions s ON s.key = due.key
          LEFT JOIN chat_prefs own ON own.chat_key = s.key
@@ -487,11 +531,52 @@ export class PostgresStore implements Store {
         query.limit,
         query.owner,
         query.expiresAt,
+        token,
       ],
     );
-    return rows.map((row) => ({ ...recordOf(row), date: row.due_date, language: row.language ?? undefined }));
+    return rows;
   }
 
+  /**
+   * The rows claimed by `query.owner` under `token`: what a lost attempt of {@link claimDue}
+   * committed. They are found by the same walks of the due index as the claim (a claim moves no
+   * row out of its range), so a retry reads the zones' due rows, never the whole table.
+   */
+  async #claimedWith(query: DueQuery, token: string): Promise<ClaimRow[]> {
+    const { rows } = await this.#pool.query<ClaimRow>(
+      `WITH cutoffs AS (
+         SELECT c.*, p.platform
+         FROM unnest($1::text[], $2::date[], $3::text[]) AS c(timezone, date, cutoff_time)
+         CROSS JOIN unnest($4::text[]) AS p(platform)
+       )
+       SELECT ${RECORD_COLUMNS}, d.claim_date::text AS due_date,
+         coalesce(own.prefs->>'language', chat.prefs->>'language') AS language
+       FROM cutoffs c
+       CROSS JOIN LATERAL (
+         SELECT d.* FROM deliveries d
+         WHERE d.active AND d.timezone = c.timezone AND d.platform = c.platform
+           AND (d.due_from, d.delivery_time) <= (c.date, c.cutoff_time)
+           AND d.delivery_time <= c.cutoff_time
+           AND d.claim_token = $5::uuid AND d.claim_owner = $6
+       ) d
+       JOIN subscriptions s ON s.key = d.key
+       LEFT JOIN chat_prefs own ON own.chat_key = s.key
+       LEFT JOIN chat_prefs chat ON chat.chat_key = s.chat_key`,
+      [
+        query.cutoffs.map((c) => c.timezone),
+        query.cutoffs.map((c) => c.date),
+        query.cutoffs.map((c) => c.time),
+        [...new Set(query.platforms)],
+        token,
+        query.owner,
+      ],
+    );
+    if (rows.length > 0)
+      this.#log.info({ claimed: rows.length }, 'claims found already committed; returned to their owner');
+    return rows;
+  }
+
+  /** Idempotent as it is: the progress is written whole and the claim kept, so a retry finds it held. */
   async recordProgress(key: string, owner: string, progress: DeliveryProgress): Promise<boolean> {
     const { rowCount } = await this.#query(
       'recordProgress',
@@ -506,7 +591,14 @@ export class PostgresStore implements Store {
     return this.#outcomes.add({ key, owner, outcome });
   }
 
-  /** Writes a batch of outcomes in one statement; returns the keys whose claim was held. */
+  /**
+   * Writes a batch of outcomes in one statement; returns the keys whose claim was held. Each row
+   * written carries the batch's token (`outcome_token`), made once before the first attempt: a
+   * retry after a commit whose answer was lost matches a row carrying it as well as a row whose
+   * claim is still held, changes nothing in the first (every column keeps its value) and counts it
+   * recorded. Were the first attempt still running on the server, the retry waits for its row locks
+   * and then sees its rows with the token, so an outcome is never counted twice.
+   */
   async #writeOutcomes(batch: readonly PendingOutcome[]): Promise<ReadonlySet<string>> {
     const sorted = [...batch].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     // One array per column (unnest), not a jsonb document: nothing for the server to parse but the
@@ -531,26 +623,31 @@ export class PostgresStore implements Store {
       retryAts.push(outcome.kind === 'failed' ? outcome.retryAt : null);
     }
     const done = `o.kind IN ('sent', 'empty')`;
+    const token = randomUUID();
+    /** `column = value`, unless the row already carries this batch's token (a retry): then as it is. */
+    const set = (column: string, value: string) =>
+      `${column} = CASE WHEN d.outcome_token = $9::uuid THEN d.${column} ELSE ${value} END`;
     const { rows: recorded } = await withRetry(
       () =>
         this.#pool.query<{ key: string }>({
           // Named: parsed and planned once per connection.
           name: 'briefcast.finishDelivery',
           text: `UPDATE deliveries d SET
-             last_digest_date = CASE WHEN ${done} THEN o.date ELSE d.last_digest_date END,
-             cursor = CASE WHEN ${done} THEN o.up_to ELSE d.cursor END,
-             sent = d.sent + CASE WHEN o.kind = 'sent' THEN 1 ELSE 0 END,
-             last_sent_at = CASE WHEN o.kind = 'sent' THEN o.at ELSE d.last_sent_at END,
-             failed = d.failed + CASE WHEN o.kind = 'failed' THEN 1 ELSE 0 END,
-             last_error = CASE WHEN o.kind = 'failed' THEN o.reason ELSE d.last_error END,
-             retry_at = CASE WHEN o.kind = 'failed' THEN o.retry_at WHEN o.kind = 'released' THEN d.retry_at END,
-             progress = CASE WHEN ${done} THEN NULL ELSE d.progress END,
-             claim_owner = NULL, claim_date = NULL, claim_expires_at = NULL
+             ${set('last_digest_date', `CASE WHEN ${done} THEN o.date ELSE d.last_digest_date END`)},
+             ${set('cursor', `CASE WHEN ${done} THEN o.up_to ELSE d.cursor END`)},
+             ${set('sent', `d.sent + CASE WHEN o.kind = 'sent' THEN 1 ELSE 0 END`)},
+             ${set('last_sent_at', `CASE WHEN o.kind = 'sent' THEN o.at ELSE d.last_sent_at END`)},
+             ${set('failed', `d.failed + CASE WHEN o.kind = 'failed' THEN 1 ELSE 0 END`)},
+             ${set('last_error', `CASE WHEN o.kind = 'failed' THEN o.reason ELSE d.last_error END`)},
+             ${set('retry_at', `CASE WHEN o.kind = 'failed' THEN o.retry_at WHEN o.kind = 'released' THEN d.retry_at END`)},
+             ${set('progress', `CASE WHEN ${done} THEN NULL ELSE d.progress END`)},
+             ${set('claim_owner', 'NULL')}, ${set('claim_date', 'NULL')}, ${set('claim_expires_at', 'NULL')},
+             outcome_token = $9::uuid
            FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::text[],
              $8::timestamptz[]) AS o(key, owner, kind, date, up_to, at, reason, retry_at)
-           WHERE d.key = o.key AND d.claim_owner = o.owner
+           WHERE d.key = o.key AND (d.claim_owner = o.owner OR d.outcome_token = $9::uuid)
            RETURNING d.key`,
-          values: [keys, owners, kinds, dates, upTos, ats, reasons, retryAts],
+          values: [keys, owners, kinds, dates, upTos, ats, reasons, retryAts, token],
         }),
       this.#retry,
       this.#log,
@@ -571,6 +668,7 @@ export class PostgresStore implements Store {
     return rows[0]?.prefs;
   }
 
+  /** Idempotent as it is: an upsert. */
   async saveChatPrefs(key: string, prefs: ChatPrefs): Promise<void> {
     await this.#query(
       'saveChatPrefs',
@@ -581,6 +679,7 @@ export class PostgresStore implements Store {
 
   // --- Delivery runs ----------------------------------------------------------------------
 
+  /** Idempotent as it is: a run is inserted once by its id, and the trim keeps the newest. */
   async addRun(run: DeliveryRun): Promise<void> {
     await this.#transaction('addRun', async (client) => {
       await client.query('INSERT INTO delivery_runs (id, run) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
@@ -654,6 +753,9 @@ export class PostgresStore implements Store {
     await this.#pool.end();
   }
 }
+
+/** A row of {@link PostgresStore.claimDue}: the record, the date it is claimed for, the chat's language. */
+type ClaimRow = RecordRow & { due_date: string; language: string | null };
 
 /** The preferences under `from` go to `to` unless it has its own; `from`'s are then gone. */
 async function movePrefs(client: pg.PoolClient, from: string, to: string): Promise<void> {
