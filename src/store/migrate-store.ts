@@ -306,7 +306,7 @@ async function openPostgresTarget(url: string, logger: Logger): Promise<Store> {
   }
   try {
     // Opening applies the schema (an empty database gets its tables), as a start of the bot would.
-    return await PostgresStore.open(url, { logger, wire: (pool) => new PostgresWireStore(pool) });
+    return await PostgresStore.open(url, { logger, wire: (pool) => new PostgresWireStore(pool, { logger }) });
   } catch (e) {
     if (e instanceof StoreError) throw new MigrateStoreError(e.message);
     throw e;

@@ -20,6 +20,6 @@ export async function openStore(config: Config, options: { readonly logger: Logg
   return PostgresStore.open(config.database.url, {
     logger: options.logger,
     poolSize: config.database.poolSize,
-    wire: (pool) => new PostgresWireStore(pool),
+    wire: (pool) => new PostgresWireStore(pool, { logger: options.logger }),
   });
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { type Logger, silentLogger } from '../../log.js';
 import { MAX_DECIDED_DRAFTS, MAX_WAITING_DRAFTS } from '../../wire/memory-store.js';
 import type { Draft, DraftDecision, Feed, NewDraft } from '../../wire/model.js';
 import {
@@ -11,6 +12,8 @@ import {
   type WireStore,
 } from '../../wire/store.js';
 import { StoreError } from '../json-file.js';
+import { writeOnce } from './once.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import { inTransaction } from './transaction.js';
 
 /** A row of `wire_drafts` as selected (`id` is a bigint, which pg hands over as a string). */
@@ -60,16 +63,43 @@ const DRAFT_COLUMNS = 'id, state, doc';
  *   marks keys seen, stores drafts and updates the feed in one transaction;
  * - {@link decideDraft} is `UPDATE … WHERE state = 'waiting' RETURNING`: of two editors tapping at
  *   once on two processes, one row update wins and the other finds the draft decided;
- * - ids come from sequences, so they are never reused (a rolled-back poll may leave a gap).
+ * - ids come from sequences, so they are never reused (a rolled-back poll may leave a gap);
+ * - a lost connection is retried as the store's queries are ({@link RetryPolicy}), and every write
+ *   retried is idempotent: a poll, a new feed, a feed's deletion and a decision store their answer
+ *   under their call's token (`writeOnce`, 006_idempotent_writes.sql), so a retry after a commit
+ *   whose answer was lost answers the same (the editor who tapped Publish gets the draft, not
+ *   "taken"); the other writes set whole values (a feed's changes merged again, a draft's item, a
+ *   cursor raised to at least) or undo only a decision still in place (`reopenDraft`).
  */
 export class PostgresWireStore implements WireStore {
   readonly #pool: pg.Pool;
+  readonly #log: Logger;
+  readonly #retry: RetryPolicy;
   readonly #pending = new Set<Promise<unknown>>();
   #closed = false;
 
-  /** @param pool a pool on a database migrated by `migrate()` (`src/store/postgres/migrate.ts`) */
-  constructor(pool: pg.Pool) {
+  /**
+   * @param pool a pool on a database migrated by `migrate()` (`src/store/postgres/migrate.ts`)
+   * @param options where retries are logged and how they wait (@defaultValue silent, {@link DEFAULT_RETRY})
+   */
+  constructor(pool: pg.Pool, options: { readonly logger?: Logger; readonly retry?: RetryPolicy } = {}) {
     this.#pool = pool;
+    this.#log = options.logger ?? silentLogger;
+    this.#retry = options.retry ?? DEFAULT_RETRY;
+  }
+
+  /** One statement, retried while the connection is lost; `what` names it in logs. */
+  #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    what: string,
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    return withRetry(() => this.#pool.query<R>(text, values), this.#retry, this.#log, `wire.${what}`);
+  }
+
+  /** A write whose answer a retry after a lost commit reads back instead of running it again. */
+  #once<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return writeOnce(this.#pool, work, this.#retry, this.#log, `wire.${what}`);
   }
 
   /** Runs `work` as pending work that {@link close} waits for; refuses once closed. */
@@ -86,26 +116,32 @@ export class PostgresWireStore implements WireStore {
   }
 
   /**
-   * Runs `work` in one transaction on one connection of the pool. A connection lost meanwhile fails
-   * the call with its error, and the connection is dropped from the pool instead of reused.
+   * Runs `work` in one transaction on one connection of the pool, all of it retried while the
+   * connection is lost (a lost connection is dropped from the pool instead of reused).
    */
-  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return inTransaction(this.#pool, work, () => {});
+  #transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const onLost = (e: Error) => this.#log.warn({ err: { message: e.message } }, 'database connection lost');
+    return withRetry(() => inTransaction(this.#pool, work, onLost), this.#retry, this.#log, `wire.${what}`);
   }
 
   addFeed(feed: Omit<Feed, 'id'>): Promise<Feed> {
-    return this.#track(async () => {
-      const { rows } = await this.#pool.query<FeedRow>(
-        'INSERT INTO wire_feeds (doc) VALUES ($1::jsonb) RETURNING id, doc',
-        [feedDoc(feed)],
-      );
-      return toFeed(rows[0] as FeedRow);
-    });
+    // Once: a retry after a lost commit would add the feed a second time.
+    return this.#track(() =>
+      this.#once('addFeed', async (client) => {
+        const { rows } = await client.query<FeedRow>(
+          'INSERT INTO wire_feeds (doc) VALUES ($1::jsonb) RETURNING id, doc',
+          [feedDoc(feed)],
+        );
+        return toFeed(rows[0] as FeedRow);
+      }),
+    );
   }
 
   getFeed(id: number): Promise<Feed | undefined> {
     return this.#track(async () => {
-      const { rows } = await this.#pool.query<FeedRow>('SELECT id, doc FROM wire_feeds WHERE id = $1', [id]);
+      const { rows } = await this.#query<FeedRow>('getFeed', 'SELECT id, doc FROM wire_feeds WHERE id = $1', [
+        id,
+      ]);
       return rows[0] && toFeed(rows[0]);
     });
   }
@@ -113,15 +149,17 @@ export class PostgresWireStore implements WireStore {
   listFeeds(): Promise<readonly Feed[]> {
     // Feeds are the few an editor added by hand; the wire polls each, so it reads them all.
     return this.#track(async () => {
-      const { rows } = await this.#pool.query<FeedRow>('SELECT id, doc FROM wire_feeds ORDER BY id');
+      const { rows } = await this.#query<FeedRow>('listFeeds', 'SELECT id, doc FROM wire_feeds ORDER BY id');
       return rows.map(toFeed);
     });
   }
 
+  /** Idempotent as it is: merging the same changes again leaves the same feed. */
   updateFeed(id: number, changes: FeedChanges): Promise<Feed | undefined> {
     return this.#track(async () => {
       const { set, clear } = splitChanges(changes);
-      const { rows } = await this.#pool.query<FeedRow>(
+      const { rows } = await this.#query<FeedRow>(
+        'updateFeed',
         'UPDATE wire_feeds SET doc = (doc || $2::jsonb) - $3::text[] WHERE id = $1 RETURNING id, doc',
         [id, set, clear],
       );
@@ -131,7 +169,8 @@ export class PostgresWireStore implements WireStore {
 
   deleteFeed(id: number): Promise<boolean> {
     return this.#track(() =>
-      this.#transaction(async (client) => {
+      // Once: a retry after a lost commit would find no feed and answer false.
+      this.#once('deleteFeed', async (client) => {
         const { rowCount } = await client.query('DELETE FROM wire_feeds WHERE id = $1', [id]);
         if (!rowCount) return false;
         await client.query('DELETE FROM wire_seen WHERE feed_id = $1', [id]);
@@ -143,7 +182,12 @@ export class PostgresWireStore implements WireStore {
 
   unseenKeys(feedId: number, keys: readonly string[]): Promise<string[]> {
     return this.#track(async () => {
-      const seen = await this.#seenAmong(this.#pool, feedId, keys);
+      const seen = await withRetry(
+        () => this.#seenAmong(this.#pool, feedId, keys),
+        this.#retry,
+        this.#log,
+        'wire.unseenKeys',
+      );
       return [...new Set(keys)].filter((key) => !seen.has(key));
     });
   }
@@ -184,8 +228,10 @@ export class PostgresWireStore implements WireStore {
     drafts: readonly NewDraft[],
     changes: FeedChanges,
   ): Promise<Draft[]> {
+    // Once: a retry after a lost commit would find every key seen and return no drafts, so the
+    // drafts stored would be neither announced as new nor published by an `auto` feed.
     return this.#track(() =>
-      this.#transaction(async (client) => {
+      this.#once('recordPoll', async (client) => {
         // The feed's row lock puts two polls of one feed (two processes, say) one after the other.
         const feed = await client.query('SELECT 1 FROM wire_feeds WHERE id = $1 FOR UPDATE', [feedId]);
         if (feed.rowCount === 0) return [];
@@ -240,7 +286,8 @@ export class PostgresWireStore implements WireStore {
 
   getDraft(id: number): Promise<Draft | undefined> {
     return this.#track(async () => {
-      const { rows } = await this.#pool.query<DraftRow>(
+      const { rows } = await this.#query<DraftRow>(
+        'getDraft',
         `SELECT ${DRAFT_COLUMNS} FROM wire_drafts WHERE id = $1`,
         [id],
       );
@@ -253,7 +300,8 @@ export class PostgresWireStore implements WireStore {
       // Ids are positive; 0 and no upper bound stand for "no cursor" (the index serves either way).
       const after = query.afterId ?? 0;
       const before = query.beforeId ?? null;
-      const { rows } = await this.#pool.query<DraftRow & { total: string }>(
+      const { rows } = await this.#query<DraftRow & { total: string }>(
+        'listDrafts',
         `WITH matching AS (
            SELECT ${DRAFT_COLUMNS} FROM wire_drafts
            WHERE state = $1 AND id > $2 AND ($3::bigint IS NULL OR id < $3::bigint))
@@ -268,39 +316,47 @@ export class PostgresWireStore implements WireStore {
   }
 
   decideDraft(id: number, decision: DraftDecision): Promise<DecideResult> {
-    return this.#track(async () => {
-      const fields = {
-        decidedBy: decision.by,
-        decidedAt: decision.at,
-        ...(decision.auto && { auto: true }),
-        ...(decision.topic !== undefined && { topic: decision.topic }),
-      };
-      const { rows } = await this.#pool.query<DraftRow>(
-        `UPDATE wire_drafts SET state = $2, doc = doc || $3::jsonb
-         WHERE id = $1 AND state = 'waiting' RETURNING ${DRAFT_COLUMNS}`,
-        [id, decision.state, JSON.stringify(fields)],
-      );
-      if (rows[0]) return { ok: true, draft: toDraft(rows[0]) };
-      const { rows: found } = await this.#pool.query<DraftRow>(
-        `SELECT ${DRAFT_COLUMNS} FROM wire_drafts WHERE id = $1`,
-        [id],
-      );
-      return found[0] ? { ok: false, draft: toDraft(found[0]) } : { ok: false };
-    });
+    const fields = {
+      decidedBy: decision.by,
+      decidedAt: decision.at,
+      ...(decision.auto && { auto: true }),
+      ...(decision.topic !== undefined && { topic: decision.topic }),
+    };
+    // Once: a retry after a lost commit would find the draft decided and answer "taken", and the
+    // editor's Publish would then store no item.
+    return this.#track(() =>
+      this.#once('decideDraft', async (client): Promise<DecideResult> => {
+        const { rows } = await client.query<DraftRow>(
+          `UPDATE wire_drafts SET state = $2, doc = doc || $3::jsonb
+           WHERE id = $1 AND state = 'waiting' RETURNING ${DRAFT_COLUMNS}`,
+          [id, decision.state, JSON.stringify(fields)],
+        );
+        if (rows[0]) return { ok: true, draft: toDraft(rows[0]) };
+        const { rows: found } = await client.query<DraftRow>(
+          `SELECT ${DRAFT_COLUMNS} FROM wire_drafts WHERE id = $1`,
+          [id],
+        );
+        return found[0] ? { ok: false, draft: toDraft(found[0]) } : { ok: false };
+      }),
+    );
   }
 
+  /** Idempotent as it is: sets the item's id. */
   setDraftItem(id: number, itemId: number): Promise<void> {
     return this.#track(async () => {
-      await this.#pool.query(
+      await this.#query(
+        'setDraftItem',
         "UPDATE wire_drafts SET doc = doc || jsonb_build_object('itemId', $2::bigint) WHERE id = $1",
         [id, itemId],
       );
     });
   }
 
+  /** Idempotent as it is: undoes only the decision still in place, so a second run finds none. */
   reopenDraft(id: number, decision: DraftDecision): Promise<void> {
     return this.#track(async () => {
-      await this.#pool.query(
+      await this.#query(
+        'reopenDraft',
         `UPDATE wire_drafts SET state = 'waiting', doc = doc - 'decidedBy' - 'decidedAt' - 'auto'
          WHERE id = $1 AND state = $2 AND doc ->> 'decidedAt' = $3`,
         [id, decision.state, decision.at],
@@ -310,7 +366,8 @@ export class PostgresWireStore implements WireStore {
 
   notifiedUpTo(editor: string): Promise<number> {
     return this.#track(async () => {
-      const { rows } = await this.#pool.query<{ draft_id: string }>(
+      const { rows } = await this.#query<{ draft_id: string }>(
+        'notifiedUpTo',
         'SELECT draft_id FROM wire_editor_cursors WHERE editor = $1',
         [editor],
       );
@@ -318,9 +375,11 @@ export class PostgresWireStore implements WireStore {
     });
   }
 
+  /** Idempotent as it is: the cursor is raised to at least `draftId`. */
   setNotifiedUpTo(editor: string, draftId: number): Promise<void> {
     return this.#track(async () => {
-      await this.#pool.query(
+      await this.#query(
+        'setNotifiedUpTo',
         `INSERT INTO wire_editor_cursors (editor, draft_id) VALUES ($1, $2)
          ON CONFLICT (editor) DO UPDATE SET draft_id = greatest(wire_editor_cursors.draft_id, EXCLUDED.draft_id)`,
         [editor, draftId],
@@ -330,7 +389,8 @@ export class PostgresWireStore implements WireStore {
 
   async *exportWire(pageSize: number): AsyncIterable<WireBatch> {
     const next = await this.#track(async () => {
-      const { rows } = await this.#pool.query<{ feed: string | null; draft: string | null }>(
+      const { rows } = await this.#query<{ feed: string | null; draft: string | null }>(
+        'exportWire',
         `SELECT pg_sequence_last_value('${SEQUENCES.feed}') AS feed, pg_sequence_last_value('${SEQUENCES.draft}') AS draft`,
       );
       return { feed: Number(rows[0]?.feed ?? 0) + 1, draft: Number(rows[0]?.draft ?? 0) + 1 };
@@ -339,10 +399,11 @@ export class PostgresWireStore implements WireStore {
     // Keyset pages: each query starts after the last row of the one before.
     for (let after = 0; ; ) {
       const { rows } = await this.#track(() =>
-        this.#pool.query<FeedRow>('SELECT id, doc FROM wire_feeds WHERE id > $1 ORDER BY id LIMIT $2', [
-          after,
-          pageSize,
-        ]),
+        this.#query<FeedRow>(
+          'exportWire',
+          'SELECT id, doc FROM wire_feeds WHERE id > $1 ORDER BY id LIMIT $2',
+          [after, pageSize],
+        ),
       );
       if (rows.length === 0) break;
       const feeds = rows.map(toFeed);
@@ -351,7 +412,8 @@ export class PostgresWireStore implements WireStore {
     }
     for (let feedAfter = 0; ; ) {
       const { rows: feedRows } = await this.#track(() =>
-        this.#pool.query<{ feed_id: string }>(
+        this.#query<{ feed_id: string }>(
+          'exportWire',
           'SELECT DISTINCT feed_id FROM wire_seen WHERE feed_id > $1 ORDER BY feed_id LIMIT 1',
           [feedAfter],
         ),
@@ -360,7 +422,8 @@ export class PostgresWireStore implements WireStore {
       const feedId = Number(feedRows[0].feed_id);
       for (let orderAfter = '0'; ; ) {
         const { rows } = await this.#track(() =>
-          this.#pool.query<{ key: string; seen_order: string }>(
+          this.#query<{ key: string; seen_order: string }>(
+            'exportWire',
             `SELECT key, seen_order FROM wire_seen WHERE feed_id = $1 AND seen_order > $2
              ORDER BY seen_order LIMIT $3`,
             [feedId, orderAfter, pageSize],
@@ -374,7 +437,8 @@ export class PostgresWireStore implements WireStore {
     }
     for (let after = 0; ; ) {
       const { rows } = await this.#track(() =>
-        this.#pool.query<DraftRow>(
+        this.#query<DraftRow>(
+          'exportWire',
           `SELECT ${DRAFT_COLUMNS} FROM wire_drafts WHERE id > $1 ORDER BY id LIMIT $2`,
           [after, pageSize],
         ),
@@ -386,7 +450,8 @@ export class PostgresWireStore implements WireStore {
     }
     for (let after = ''; ; ) {
       const { rows } = await this.#track(() =>
-        this.#pool.query<{ editor: string; draft_id: string }>(
+        this.#query<{ editor: string; draft_id: string }>(
+          'exportWire',
           'SELECT editor, draft_id FROM wire_editor_cursors WHERE editor COLLATE "C" > $1 ORDER BY editor COLLATE "C" LIMIT $2',
           [after, pageSize],
         ),
@@ -402,7 +467,8 @@ export class PostgresWireStore implements WireStore {
 
   importWire(batch: WireBatch): Promise<void> {
     return this.#track(() =>
-      this.#transaction(async (client) => {
+      // Idempotent as it is: upserts, seen keys inserted once, sequences only raised.
+      this.#transaction('importWire', async (client) => {
         switch (batch.kind) {
           case 'ids':
             await this.#raise(client, SEQUENCES.feed, batch.nextFeedId - 1);

@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DueQuery } from '../../../src/core/store.js';
 import type { RetryPolicy } from '../../../src/store/postgres/retry.js';
 import { PostgresStore } from '../../../src/store/postgres/store.js';
-import { MemoryWireStore } from '../../../src/wire/memory-store.js';
+import { PostgresWireStore } from '../../../src/store/postgres/wire-store.js';
 import { sampleSub, TEST_AUTHOR } from '../../helpers/fixtures.js';
 import { freshDatabase } from '../../helpers/postgres.js';
 import { recordingLogger } from '../../helpers/recording-logger.js';
@@ -63,7 +63,7 @@ async function storeBehindProxy() {
   const { logger, lines } = recordingLogger();
   const store = await PostgresStore.open(url.toString(), {
     logger,
-    wire: new MemoryWireStore(),
+    wire: (pool) => new PostgresWireStore(pool, { logger, retry: QUICK_RETRY }),
     retry: QUICK_RETRY,
   });
   const admin = new pg.Client({ connectionString: db.url });
@@ -305,5 +305,80 @@ describe('PostgresStore writes retried after a lost answer', () => {
     expect(rows[0]?.n).toBe(0);
     const all = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM write_results');
     expect(all.rows[0]?.n).toBe(2);
+  });
+});
+
+describe('the wire on PostgreSQL, its writes retried after a lost answer', () => {
+  const editor = { platform: 'telegram' as const, id: '7', name: 'Editor' };
+  const newFeed = {
+    url: 'https://news.example.org/rss',
+    auto: false,
+    status: 'active',
+    addedBy: editor,
+    addedAt: NOW,
+    failures: 0,
+    entriesSeen: 0,
+  } as const;
+  const draftsOf = (feedId: number, keys: readonly string[]) =>
+    keys.map((key) => ({ feedId, key, headline: key, body: 'Body.', createdAt: NOW }));
+
+  it('adds a feed once, and returns the drafts of a poll whose commit was not answered', async () => {
+    const { proxy, store, admin, retried } = await storeBehindProxy();
+    const feed = await withAnswerLost(proxy, 'COMMIT', () => store.wire.addFeed(newFeed));
+    expect(retried('wire.addFeed')).toBe(true);
+    expect((await store.wire.listFeeds()).map((f) => f.id)).toEqual([feed.id]);
+    const keys = ['k1', 'k2', 'k3'];
+    const stored = await withAnswerLost(proxy, 'COMMIT', () =>
+      store.wire.recordPoll(feed.id, keys, draftsOf(feed.id, keys), { entriesSeen: 3 }),
+    );
+    expect(retried('wire.recordPoll')).toBe(true);
+    expect(stored.map((d) => d.key)).toEqual(keys);
+    const page = await store.wire.listDrafts({ state: 'waiting', limit: 10 });
+    expect(page.total).toBe(3);
+    expect(page.drafts.map((d) => d.id).sort()).toEqual(stored.map((d) => d.id).sort());
+    expect((await store.wire.getFeed(feed.id))?.entriesSeen).toBe(3);
+    const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM wire_drafts');
+    expect(rows[0]?.n).toBe(3);
+    expect(await withAnswerLost(proxy, 'COMMIT', () => store.wire.deleteFeed(feed.id))).toBe(true);
+    expect(await store.wire.getFeed(feed.id)).toBeUndefined();
+  });
+
+  it('gives a Publish or a Skip whose commit was not answered to the editor who tapped it', async () => {
+    const { proxy, store } = await storeBehindProxy();
+    const feed = await store.wire.addFeed(newFeed);
+    const [toPublish, toSkip] = await store.wire.recordPoll(
+      feed.id,
+      ['p', 's'],
+      draftsOf(feed.id, ['p', 's']),
+      {},
+    );
+    const publish = { state: 'published' as const, by: editor, at: NOW, topic: 'policy' };
+    const published = await withAnswerLost(proxy, 'COMMIT', () =>
+      store.wire.decideDraft(toPublish!.id, publish),
+    );
+    expect(published).toMatchObject({
+      ok: true,
+      draft: { id: toPublish!.id, state: 'published', decidedBy: editor },
+    });
+    // The Publish goes on as if the answer had come: the item, stored once, and the draft's link to it.
+    const stored = await withAnswerLost(proxy, 'INSERT INTO items', () => store.addItem(item('p')));
+    await withAnswerLost(proxy, 'itemId', () => store.wire.setDraftItem(toPublish!.id, stored.id));
+    expect((await store.wire.getDraft(toPublish!.id))?.itemId).toBe(stored.id);
+    expect((await store.queryItems({})).total).toBe(1);
+    const skip = { state: 'skipped' as const, by: editor, at: NOW };
+    expect(
+      await withAnswerLost(proxy, 'COMMIT', () => store.wire.decideDraft(toSkip!.id, skip)),
+    ).toMatchObject({
+      ok: true,
+      draft: { state: 'skipped' },
+    });
+    // Another editor's tap still finds each draft taken.
+    const other = { platform: 'telegram' as const, id: '8', name: 'Other' };
+    expect(
+      await store.wire.decideDraft(toSkip!.id, { state: 'published', by: other, at: NOW }),
+    ).toMatchObject({
+      ok: false,
+      draft: { state: 'skipped', decidedBy: editor },
+    });
   });
 });
