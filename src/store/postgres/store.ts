@@ -85,9 +85,10 @@ export interface PostgresStoreOptions {
  *   the bot keeps answering what it can. Every write retried is idempotent: one retried after a
  *   commit whose answer was lost answers what the first attempt would have (006_idempotent_writes.sql).
  *   An item carries its call's key, a claim its page's token and an outcome its batch's token, so a
- *   retry finds the item, returns the page and counts the outcome recorded; a delete, a pause or a
- *   chat move stores its answer under its call's token ({@link Once}); the upserts and the writes
- *   of absolute values (settings, preferences, runs, progress) are idempotent as they are.
+ *   retry finds the item, returns the page and counts the outcome recorded; a delete, a pause, a
+ *   chat move and a sign-in link's use store their answer under their call's token ({@link Once});
+ *   the upserts and the writes of absolute values (settings, preferences, runs, progress) are
+ *   idempotent as they are.
  */
 export class PostgresStore implements Store {
   readonly wire: WireStore;
