@@ -74,7 +74,20 @@ async function storeBehindProxy() {
     () => admin.end(),
   );
   const retried = (what: string) => lines.some((l) => l.msg === RETRYING && l.what === what);
-  return { proxy, store, admin, lines, retried };
+  return { proxy, store, admin, url: db.url, lines, retried };
+}
+
+/** Resolves once `n` of the store's statements wait for a lock (polled, bounded). */
+async function lockWaiters(admin: pg.Client, n: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE application_name = 'briefcast' AND wait_event_type = 'Lock'`,
+    );
+    if ((rows[0]?.n ?? 0) >= n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`never ${n} statements waiting for a lock`);
 }
 
 /** Runs `write` with the answer to the message holding `marker` lost; resolves with what it answered. */
@@ -159,6 +172,56 @@ describe('PostgresStore writes retried after a lost answer', () => {
     expect(two?.claim).toBeUndefined();
     const three = (await store.getSubscription('telegram:3'))?.delivery;
     expect(three).toMatchObject({ sent: 0, claim: { owner: 'B' } });
+  });
+
+  it('counts an outcome once when the lost attempt is still running on the server as the retry comes', async () => {
+    const { proxy, store, admin, url, retried } = await storeBehindProxy();
+    await store.saveSubscription(sampleSub('telegram:1'));
+    await store.claimDue(due('A'));
+    // Another transaction holds the row, so the first attempt waits on the server for it.
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    cleanup.push(() => holder.end());
+    await holder.query('BEGIN');
+    await holder.query("SELECT 1 FROM deliveries WHERE key = 'telegram:1' FOR UPDATE");
+    const finished = store.finishDelivery('telegram:1', 'A', {
+      kind: 'sent',
+      date: DATE,
+      upTo: NOW,
+      at: NOW,
+    });
+    await lockWaiters(admin, 1);
+    // The connection is cut under the waiting attempt; the server runs it on. The retry waits too.
+    proxy.cut();
+    proxy.restore();
+    await lockWaiters(admin, 2);
+    expect(retried('finishDelivery')).toBe(true);
+    await holder.query('COMMIT');
+    expect(await finished).toBe(true);
+    const delivery = (await store.getSubscription('telegram:1'))?.delivery;
+    expect(delivery).toMatchObject({ sent: 1, lastDigestDate: DATE });
+    expect(delivery?.claim).toBeUndefined();
+  });
+
+  it('deletes once when the lost attempt’s transaction is still open on the server as the retry comes', async () => {
+    const { proxy, store, admin, url, retried } = await storeBehindProxy();
+    await store.saveSubscription(sampleSub('telegram:1'));
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    cleanup.push(() => holder.end());
+    await holder.query('BEGIN');
+    await holder.query("SELECT 1 FROM subscriptions WHERE key = 'telegram:1' FOR UPDATE");
+    const removed = store.deleteSubscription('telegram:1');
+    await lockWaiters(admin, 1);
+    proxy.cut();
+    proxy.restore();
+    // The retry's token insert waits for the first attempt's transaction (its token inserted, not
+    // committed), which can never commit now: its client is gone.
+    await lockWaiters(admin, 2);
+    await holder.query('COMMIT');
+    expect(await removed).toBe(true);
+    expect(retried('deleteSubscription')).toBe(true);
+    expect(await store.getSubscription('telegram:1')).toBeUndefined();
   });
 
   it('records progress once and keeps the claim', async () => {
