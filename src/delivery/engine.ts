@@ -309,8 +309,8 @@ export class DeliveryEngine {
   }
 
   /**
-   * Delivers one platform's due subscriptions: claims a page as the lane runs out of work, until the
-   * store has none left. Claims of a page not started (shutdown) are given back.
+   * Delivers one platform's due subscriptions a page at a time, the next page claimed while the
+   * current one is sent, until the store has none left. Claims not started (shutdown) are given back.
    */
   async #runLane(
     platform: Platform,
