@@ -30,6 +30,7 @@ import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import {
   chatIdKey,
   DELIVERY_RECORDSET,
+  deliveryOf,
   deliveryRow,
   RECORD_COLUMNS,
   type RecordRow,
@@ -489,7 +490,12 @@ export class PostgresStore implements Store {
         query.expiresAt,
       ],
     );
-    return rows.map((row) => ({ ...recordOf(row), date: row.due_date, language: row.language ?? undefined }));
+    return rows.map((row) => ({
+      settings: row.settings,
+      delivery: deliveryOf(row),
+      date: row.due_date,
+      language: row.language ?? undefined,
+    }));
   }
 
   async recordProgress(key: string, owner: string, progress: DeliveryProgress): Promise<boolean> {
