@@ -66,6 +66,10 @@ const BENCH = 'postgres';
 const SCALE = Number(process.env.BENCH_PG_SCALE ?? 1);
 const SUBSCRIPTIONS = Math.round(PG_SUBSCRIPTIONS * SCALE);
 const ITEMS = Math.round(PG_ITEMS * SCALE);
+/**
+ * `BENCH_STALLS=1` passes on to the app processes (each stall of their event loop over 50 ms during
+ * a run, on stderr); `BENCH_PG_APP_FLAGS` below gives them more node options.
+ */
 /** `BENCH_PG_STEPS=fanout,drill` runs only those measurements (start, claim, fanout, drill, explain). */
 const STEPS = process.env.BENCH_PG_STEPS?.split(',');
 const step = (name: string) => STEPS === undefined || STEPS.includes(name);
@@ -269,7 +273,7 @@ class AppChild {
     readonly name: string,
     env: Readonly<Record<string, string>>,
   ) {
-    this.#child = spawn(process.execPath, [...startFlags(), CHILD, 'app'], {
+    this.#child = spawn(process.execPath, [...startFlags(), ...appFlags(), CHILD, 'app'], {
       cwd: DATA_DIR,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -277,10 +281,15 @@ class AppChild {
     this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#output = (this.#output + chunk).slice(-4000);
       this.leaderLost += chunk.split('standing by').length - 1;
+      for (const line of chunk.split('\n'))
+        if (line.startsWith('stall ')) process.stderr.write(`${this.name}: ${line}\n`);
     });
     if (this.#child.stdout) {
       createInterface({ input: this.#child.stdout }).on('line', (line) => {
-        if (!line.startsWith('{"event"')) return;
+        if (!line.startsWith('{"event"')) {
+          if (process.env.BENCH_PG_APP_FLAGS !== undefined) process.stderr.write(`${name}: ${line}\n`);
+          return;
+        }
         this.events.push({ at: performance.now(), e: JSON.parse(line) as AppEvent });
       });
     }
@@ -328,6 +337,15 @@ class AppChild {
   }
 }
 
+/**
+ * `BENCH_PG_APP_FLAGS`: more node options for the app processes, e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof --trace-gc`, to find what a stall reported with `BENCH_STALLS=1` was;
+ * what they print besides their events goes to stderr, after the process's name.
+ */
+function appFlags(): string[] {
+  return (process.env.BENCH_PG_APP_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
+}
+
 /** The environment of the bot in `pg-child.ts app`: PostgreSQL, Telegram on the fake at L, a running clock. */
 function appEnv(url: string, fake: FakeAddress, at: Date, since: number): Record<string, string> {
   return {
@@ -340,6 +358,7 @@ function appEnv(url: string, fake: FakeAddress, at: Date, since: number): Record
     LOG_LEVEL: 'warn',
     BENCH_CLOCK_AT: at.toISOString(),
     BENCH_CLOCK_SINCE: String(since),
+    ...(process.env.BENCH_STALLS !== undefined && { BENCH_STALLS: process.env.BENCH_STALLS }),
   };
 }
 
