@@ -1,6 +1,7 @@
 /**
- * The measuring side of `bench/postgres.ts`, run in a fresh process (with `npm start`'s node
- * options) against a database already seeded:
+ * The measuring side of `bench/postgres.ts`, run in a fresh process against a database already
+ * seeded — built (`bench/tsconfig.build.json`), with `npm start`'s memory flags, as the Docker image
+ * runs the bot:
  *
  * - `claim <DATABASE_URL> [instant]` — the due query and the claim through the PostgresStore (at
  *   {@link CLAIM_AT}, or the ISO instant given): `claimDue`
