@@ -49,4 +49,4 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
 
 # node itself, not npm, so `docker stop`'s SIGTERM reaches it (README "Operations"); the memory
 # flags are npm start's, the program the built one.
-CMD ["node", "--max-old-space-size=512", "--initial-heap-size=128", "--max-semi-space-size=4", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=512", "--initial-heap-size=64", "--max-semi-space-size=4", "dist/src/main.js"]
