@@ -61,7 +61,8 @@ export const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 /**
  * Deliveries claimed per page, at most (a lane's page is its concurrency up to this): claims are
- * taken only as the lane gets to them, so a claim is not held while thousands of others go out first.
+ * taken a page ahead of the lane, not all at once, so a claim is not held while thousands of others
+ * go out first.
  */
 export const MAX_PAGE = 500;
 /** A digest follows a chat that moved at most this many times in one delivery. */
@@ -309,8 +310,8 @@ export class DeliveryEngine {
   }
 
   /**
-   * Delivers one platform's due subscriptions: claims a page as the lane runs out of work, until the
-   * store has none left. Claims of a page not started (shutdown) are given back.
+   * Delivers one platform's due subscriptions a page at a time, the next page claimed while the
+   * current one is sent, until the store has none left. Claims not started (shutdown) are given back.
    */
   async #runLane(
     platform: Platform,

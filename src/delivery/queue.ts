@@ -114,11 +114,13 @@ export async function runBounded<T>(
 }
 
 /**
- * {@link runBounded} over items that come in pages: `nextPage` is called when a worker needs an
- * item and none is left from the last page (once at a time, the other workers waiting for it), until
- * it returns an empty page or fails (`onPageError`). So items are fetched — and, for deliveries,
- * claimed — only as the workers get to them. Resolves to the items fetched but never started (the
- * run was told to stop), for the caller to give back.
+ * {@link runBounded} over items that come in pages: `nextPage` is called once at a time, until it
+ * returns an empty page or fails (`onPageError`). One page is fetched ahead: as soon as a page
+ * arrives the next one is asked for, so the workers rarely wait for a page while the one before it
+ * is worked (for deliveries: the next page is claimed while the current one is sent, and claiming is
+ * not added to sending). At most two pages are out at once: the one being worked and the one ahead.
+ * Resolves to the items fetched but never started (the run was told to stop: the rest of the current
+ * page and the page ahead), for the caller to give back.
  */
 export async function runPaged<T>(
   nextPage: () => Promise<readonly T[]>,
@@ -129,29 +131,50 @@ export async function runPaged<T>(
   let page: readonly T[] = [];
   let at = 0;
   let done = false;
-  let fetching: Promise<void> | undefined;
-  const fetch = async (): Promise<void> => {
-    try {
-      const fetched = await nextPage();
-      if (fetched.length === 0) done = true;
-      page = fetched;
-      at = 0;
-    } catch (e) {
-      done = true;
-      options.onPageError?.(e);
-    }
+  /** The page ahead; `undefined` in it: the fetch failed (reported), so there are no more. */
+  let ahead: Promise<readonly T[] | undefined> | undefined;
+  const fetchAhead = (): void => {
+    if (done || ahead !== undefined || options.shouldStop?.()) return;
+    ahead = nextPage().then(
+      (fetched) => fetched,
+      (e: unknown) => {
+        options.onPageError?.(e);
+        return undefined;
+      },
+    );
   };
+  /** Makes the page ahead the current one (fetching it first if none is ahead) and asks for the next. */
+  const turnPage = async (): Promise<void> => {
+    fetchAhead();
+    if (ahead === undefined) {
+      done = true; // told to stop: nothing more is fetched
+      return;
+    }
+    const fetched = await ahead;
+    ahead = undefined;
+    if (fetched === undefined || fetched.length === 0) {
+      done = true;
+      return;
+    }
+    page = fetched;
+    at = 0;
+    fetchAhead();
+  };
+  let turning: Promise<void> | undefined;
   const next = async (): Promise<T | undefined> => {
-    // Each pass either takes an item or waits for a page; an empty page ends it.
+    // Each pass either takes an item or turns a page; an empty page (or a stop) ends it.
     while (at >= page.length) {
       if (done) return undefined;
-      fetching ??= fetch().finally(() => {
-        fetching = undefined;
+      turning ??= turnPage().finally(() => {
+        turning = undefined;
       });
-      await fetching;
+      await turning;
     }
     return page[at++];
   };
   await runWorkers(next, concurrency, work, options);
-  return page.slice(at);
+  const unstarted = page.slice(at);
+  const left = ahead === undefined ? undefined : await ahead;
+  if (left !== undefined) unstarted.push(...left);
+  return unstarted;
 }

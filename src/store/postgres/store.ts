@@ -30,6 +30,7 @@ import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import {
   chatIdKey,
   DELIVERY_RECORDSET,
+  deliveryOf,
   deliveryRow,
   RECORD_COLUMNS,
   type RecordRow,
@@ -165,9 +166,17 @@ export class PostgresStore implements Store {
     what: string,
     text: string,
     values?: unknown[],
+    options: { readonly prepared?: boolean } = {},
   ): Promise<pg.QueryResult<R>> {
     this.#check();
-    return withRetry(() => this.#pool.query<R>(text, values), this.#retry, this.#log, what);
+    // A prepared (named) statement is parsed and planned once per connection: for the statements
+    // a fan-out runs hundreds of times a second.
+    const query: pg.QueryConfig = {
+      text,
+      ...(values && { values }),
+      ...(options.prepared && { name: `briefcast.${what}` }),
+    };
+    return withRetry(() => this.#pool.query<R>(query), this.#retry, this.#log, what);
   }
 
   /** `work` in one transaction on one connection, all of it retried while the connection is lost. */
@@ -447,7 +456,9 @@ export class PostgresStore implements Store {
     // stops as soon as the page is full), bounded by the row comparison: it ends at the cutoff rather
     // than reading on through the subscriptions due later that day (see 003_claim_path.sql). The
     // rows are updated by the ctid the walk locked them at (no second probe of the key's index): a
-    // row locked by this statement cannot be moved by anyone else before its UPDATE.
+    // row locked by this statement cannot be moved by anyone else before its UPDATE. Not a prepared
+    // statement: its generic plan, which knows neither the page size nor the zones, joins the page
+    // to a hash of every row of deliveries by ctid (0.3–0.4 s a page instead of 20 ms, measured).
     const { rows } = await this.#query<RecordRow & { due_date: string; language: string | null }>(
       'claimDue',
       `WITH cutoffs AS (
@@ -489,7 +500,12 @@ export class PostgresStore implements Store {
         query.expiresAt,
       ],
     );
-    return rows.map((row) => ({ ...recordOf(row), date: row.due_date, language: row.language ?? undefined }));
+    return rows.map((row) => ({
+      settings: row.settings,
+      delivery: deliveryOf(row),
+      date: row.due_date,
+      language: row.language ?? undefined,
+    }));
   }
 
   async recordProgress(key: string, owner: string, progress: DeliveryProgress): Promise<boolean> {
@@ -497,6 +513,7 @@ export class PostgresStore implements Store {
       'recordProgress',
       'UPDATE deliveries SET progress = $3 WHERE key = $1 AND claim_owner = $2',
       [key, owner, JSON.stringify(progress)],
+      { prepared: true },
     );
     return (rowCount ?? 0) > 0;
   }
