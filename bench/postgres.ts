@@ -6,8 +6,8 @@
  * 256 MB), seeds one database with `COPY` (`bench/lib/pg-seed.ts`; timed apart, not counted), and
  * gives each measurement its own copy of it (`CREATE DATABASE … TEMPLATE`), so none sees what
  * another delivered. The data set puts a due set of the size each measurement needs at its own
- * instant among the million (`bench/lib/pg-data.ts`). Measured, each in fresh processes run with
- * `npm start`'s node options:
+ * instant among the million (`bench/lib/pg-data.ts`). Measured, each in fresh processes run built
+ * with `npm start`'s memory flags, as the Docker image runs the bot (`BENCH_PG_TSX=1`: through tsx):
  *
  * - the bot itself (`src/main.ts`, with `DATABASE_URL`, in console mode as `bench/scale.ts` starts
  *   it) from process start to its `ready` line, and its peak RSS (`VmHWM`) a few seconds later;
@@ -33,6 +33,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -66,10 +67,21 @@ const BENCH = 'postgres';
 const SCALE = Number(process.env.BENCH_PG_SCALE ?? 1);
 const SUBSCRIPTIONS = Math.round(PG_SUBSCRIPTIONS * SCALE);
 const ITEMS = Math.round(PG_ITEMS * SCALE);
+/**
+ * `BENCH_STALLS=1` passes on to the app processes (each stall of their event loop over 50 ms during
+ * a run, on stderr); `BENCH_PG_APP_FLAGS` below gives them more node options.
+ */
 /** `BENCH_PG_STEPS=fanout,drill` runs only those measurements (start, claim, fanout, drill, explain). */
 const STEPS = process.env.BENCH_PG_STEPS?.split(',');
 const step = (name: string) => STEPS === undefined || STEPS.includes(name);
 const CHILD = fileURLToPath(new URL('./lib/pg-child.ts', import.meta.url));
+/** `pg-child.ts` and the bot's modules it loads, compiled by {@link buildAll} (`bench/tsconfig.build.json`). */
+const BUILT_CHILD = fileURLToPath(new URL('../dist/bench/lib/pg-child.js', import.meta.url));
+/**
+ * `BENCH_PG_TSX=1` runs the measuring children through tsx, as `npm start` runs the bot, instead of
+ * built (to compare; a production process runs built, see README "Operations").
+ */
+const TSX_CHILDREN = process.env.BENCH_PG_TSX === '1';
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const BUILT_MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -163,11 +175,30 @@ async function drop(admin: pg.Client, name: string): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-/** `npm run build`: whether `dist/src/main.js` was made. */
-function build(): boolean {
+/** The node options a production process runs with: `npm start`'s memory flags, no tsx (the Dockerfile's). */
+function builtFlags(): string[] {
+  return startFlags().filter((f) => f.startsWith('--max') || f.startsWith('--initial'));
+}
+
+/**
+ * `npm run build` (the bot, `dist/src/main.js`), then `pg-child.ts` with what it loads into the same
+ * `dist/` (`bench/tsconfig.build.json`); whether both were made.
+ */
+function buildAll(): boolean {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  return result.status === 0 && existsSync(BUILT_MAIN);
+  const bot = spawnSync(npm, ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (bot.status !== 0 || !existsSync(BUILT_MAIN)) return false;
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const child = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'bench', 'tsconfig.build.json')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child.status === 0 && existsSync(BUILT_CHILD);
+}
+
+/** How a measuring child runs: built with the production flags, or (`BENCH_PG_TSX=1`) through tsx. */
+function childCommand(): { flags: string[]; script: string } {
+  return TSX_CHILDREN ? { flags: startFlags(), script: CHILD } : { flags: builtFlags(), script: BUILT_CHILD };
 }
 
 /**
@@ -179,9 +210,7 @@ async function startToReady(
   url: string,
   built: boolean,
 ): Promise<{ readyMs: number; rssMb?: number } | undefined> {
-  const flags = built
-    ? startFlags().filter((f) => f.startsWith('--max') || f.startsWith('--initial'))
-    : startFlags();
+  const flags = built ? builtFlags() : startFlags();
   const child = spawn(process.execPath, [...flags, built ? BUILT_MAIN : MAIN], {
     cwd: DATA_DIR,
     env: {
@@ -227,9 +256,13 @@ async function startToReady(
 
 /** Runs `pg-child.ts <mode> <url> [args…]` and returns the value of the JSON line it prints under `mode`. */
 async function childResult<T>(mode: string, url: string, ...args: string[]): Promise<T | undefined> {
-  const child = spawn(process.execPath, [...startFlags(), CHILD, mode, url, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...childCommand().flags, childCommand().script, mode, url, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
@@ -269,7 +302,8 @@ class AppChild {
     readonly name: string,
     env: Readonly<Record<string, string>>,
   ) {
-    this.#child = spawn(process.execPath, [...startFlags(), CHILD, 'app'], {
+    const { flags, script } = childCommand();
+    this.#child = spawn(process.execPath, [...flags, ...appFlags(), script, 'app'], {
       cwd: DATA_DIR,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -277,10 +311,15 @@ class AppChild {
     this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#output = (this.#output + chunk).slice(-4000);
       this.leaderLost += chunk.split('standing by').length - 1;
+      for (const line of chunk.split('\n'))
+        if (line.startsWith('stall ')) process.stderr.write(`${this.name}: ${line}\n`);
     });
     if (this.#child.stdout) {
       createInterface({ input: this.#child.stdout }).on('line', (line) => {
-        if (!line.startsWith('{"event"')) return;
+        if (!line.startsWith('{"event"')) {
+          if (process.env.BENCH_PG_APP_FLAGS !== undefined) process.stderr.write(`${name}: ${line}\n`);
+          return;
+        }
         this.events.push({ at: performance.now(), e: JSON.parse(line) as AppEvent });
       });
     }
@@ -328,6 +367,15 @@ class AppChild {
   }
 }
 
+/**
+ * `BENCH_PG_APP_FLAGS`: more node options for the app processes, e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof --trace-gc`, to find what a stall reported with `BENCH_STALLS=1` was;
+ * what they print besides their events goes to stderr, after the process's name.
+ */
+function appFlags(): string[] {
+  return (process.env.BENCH_PG_APP_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
+}
+
 /** The environment of the bot in `pg-child.ts app`: PostgreSQL, Telegram on the fake at L, a running clock. */
 function appEnv(url: string, fake: FakeAddress, at: Date, since: number): Record<string, string> {
   return {
@@ -340,6 +388,7 @@ function appEnv(url: string, fake: FakeAddress, at: Date, since: number): Record
     LOG_LEVEL: 'warn',
     BENCH_CLOCK_AT: at.toISOString(),
     BENCH_CLOCK_SINCE: String(since),
+    ...(process.env.BENCH_STALLS !== undefined && { BENCH_STALLS: process.env.BENCH_STALLS }),
   };
 }
 
@@ -369,7 +418,7 @@ async function measureStart(server: PostgresServer, admin: pg.Client): Promise<v
     emit('app.start_to_ready.npm_start', npm.readyMs, 'ms');
     if (npm.rssMb !== undefined) emit('app.peak_rss.npm_start', npm.rssMb, 'MB');
   } else failed('app.start_failed');
-  if (build()) {
+  if (existsSync(BUILT_MAIN)) {
     const built = await startToReady(url, true);
     if (built) {
       emit('app.start_to_ready', built.readyMs, 'ms', atMost(built.readyMs, START_TARGET_MS, '≤ 3 s'));
@@ -635,6 +684,14 @@ async function explainPlans(server: PostgresServer, admin: pg.Client): Promise<v
 async function main(): Promise<void> {
   note(machineLine());
   note(`${SUBSCRIPTIONS} subscriptions, ${ITEMS} items; load average ${load()} at the start`);
+  // The bot and the measuring children, built before anything is seeded (as a production process runs).
+  if (!buildAll()) {
+    failed('app.build_failed');
+    return;
+  }
+  note(
+    `the measuring children run ${TSX_CHILDREN ? 'through tsx (BENCH_PG_TSX=1)' : `built, node ${builtFlags().join(' ')}`}`,
+  );
   const server = await startPostgres({
     fast: false,
     settings: {

@@ -1,7 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { freshDatabase } from './helpers/postgres.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -31,17 +35,29 @@ const all = (keyword: string) =>
     .filter(([k]) => k === keyword)
     .map(([, rest]) => rest);
 
+/** The instructions of the image's last stage (after its last `FROM`). */
+const lastStage = () => {
+  const all = instructions();
+  const from = all.map(([k]) => k).lastIndexOf('FROM');
+  return all.slice(from + 1);
+};
+/** The sources and destination of a `COPY` (its `--` options left out). */
+const copyParts = (copy: string) => copy.split(/\s+/).filter((p) => !p.startsWith('--'));
+
 describe('the Dockerfile', () => {
-  it('builds on Node 20 with the production dependencies only, tsx among them', () => {
-    expect(all('FROM')).toEqual(['node:20-bookworm-slim']);
-    expect(all('RUN').some((r) => r.includes('npm ci --omit=dev'))).toBe(true);
-    // `npm start` loads TypeScript through tsx: without it in dependencies the image could not start.
+  it('builds on Node 20 in a build stage, and ships the production dependencies only', () => {
+    expect(all('FROM')).toEqual(['node:20-bookworm-slim AS build', 'node:20-bookworm-slim']);
+    expect(all('RUN')).toContain('npm run build');
+    expect(lastStage().some(([k, rest]) => k === 'RUN' && rest.includes('npm ci --omit=dev'))).toBe(true);
+    expect(lastStage()).toContainEqual(['COPY', '--from=build /app/dist ./dist']);
+    // `npm start` (a fresh clone's `npm install && npm start`) still loads TypeScript through tsx.
     expect(pkg.dependencies.tsx).toBeDefined();
   });
 
   it('copies only what exists, and runs as a user other than root', () => {
     for (const copy of all('COPY')) {
-      const parts = copy.split(/\s+/).filter((p) => !p.startsWith('--'));
+      if (copy.includes('--from=')) continue;
+      const parts = copyParts(copy);
       for (const source of parts.slice(0, -1)) expect(existsSync(path.join(ROOT, source)), source).toBe(true);
     }
     const users = all('USER');
@@ -49,10 +65,12 @@ describe('the Dockerfile', () => {
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
   });
 
-  it('runs npm start’s command itself, memory flags included, so SIGTERM reaches node', () => {
+  it('runs the built bot with npm start’s memory flags, node itself, so SIGTERM reaches it', () => {
     const cmd = JSON.parse(all('CMD').at(-1) ?? '[]') as string[];
-    expect(cmd).toEqual(pkg.scripts.start?.split(' '));
-    expect(cmd).toContain('--max-old-space-size=512');
+    const start = pkg.scripts.start?.split(' ') ?? [];
+    const memoryFlags = start.filter((w) => /^--(max|initial)/.test(w));
+    expect(memoryFlags).toContain('--max-old-space-size=512');
+    expect(cmd).toEqual(['node', ...memoryFlags, 'dist/src/main.js']);
   });
 
   it('checks its health on /healthz at HEALTH_PORT', () => {
@@ -66,6 +84,77 @@ describe('the Dockerfile', () => {
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['.env', 'node_modules', 'data/db.json', 'data/db.*', '.git'])
       expect(ignored).toContain(entry);
+  });
+});
+
+/**
+ * The image's /app, laid out as its last stage's `COPY` lines say, in a temporary folder: the build
+ * stage's `dist/` is `npm run build`'s output (compiled here into that folder), `node_modules` this
+ * checkout's.
+ */
+function imageLayout(): string {
+  const app = path.join(mkdtempSync(path.join(tmpdir(), 'briefcast-image-')), 'app');
+  mkdirSync(app);
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const built = spawnSync(
+    process.execPath,
+    [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(app, 'dist')],
+    { encoding: 'utf8' },
+  );
+  expect(built.status, built.stdout + built.stderr).toBe(0);
+  for (const [k, rest] of lastStage()) {
+    if (k !== 'COPY' || rest.includes('--from=')) continue;
+    const parts = copyParts(rest);
+    const to = path.join(app, parts.at(-1)!);
+    for (const source of parts.slice(0, -1)) {
+      const target = to.endsWith('/') ? path.join(to, path.basename(source)) : to;
+      cpSync(path.join(ROOT, source), target, { recursive: true });
+    }
+  }
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'));
+  return app;
+}
+
+/** Runs the image's `CMD` in `app` (console mode), `input` on its stdin; its exit code and output. */
+function runImageCmd(app: string, env: Record<string, string>, input: string) {
+  const cmd = JSON.parse(all('CMD').at(-1) ?? '[]') as string[];
+  return spawnSync(process.execPath, cmd.slice(1), {
+    cwd: app,
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { PATH: process.env.PATH ?? '', HOME: app, LOG_LEVEL: 'info', ...env },
+  });
+}
+
+describe('the image’s command on the image’s files', () => {
+  let app: string;
+  beforeAll(() => {
+    app = imageLayout();
+  }, 120_000);
+  afterAll(() => rmSync(path.dirname(app), { recursive: true, force: true }));
+
+  it('starts the built bot on lowdb: topics and the sample briefing found, the console answers', () => {
+    const run = runImageCmd(app, { DATABASE_FILE: path.join(app, '..', 'db.json') }, '/brief 2022-01-11\n');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('BRIEFING — TUE 11 JAN 2022');
+    expect(run.stderr).toContain('"msg":"ready"');
+  });
+
+  it('starts the built bot on PostgreSQL: its migrations found and applied', async () => {
+    const db = await freshDatabase();
+    try {
+      const run = runImageCmd(
+        app,
+        { DATABASE_URL: db.url, DATABASE_FILE: path.join(app, '..', 'pg-db.json') },
+        '/topics\n',
+      );
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toContain('database schema updated');
+      expect(run.stderr).toContain('"msg":"ready"');
+    } finally {
+      await db.drop();
+    }
   });
 });
 

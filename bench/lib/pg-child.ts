@@ -1,6 +1,7 @@
 /**
- * The measuring side of `bench/postgres.ts`, run in a fresh process (with `npm start`'s node
- * options) against a database already seeded:
+ * The measuring side of `bench/postgres.ts`, run in a fresh process against a database already
+ * seeded — built (`bench/tsconfig.build.json`), with `npm start`'s memory flags, as the Docker image
+ * runs the bot:
  *
  * - `claim <DATABASE_URL> [instant]` — the due query and the claim through the PostgresStore (at
  *   {@link CLAIM_AT}, or the ISO instant given): `claimDue`
@@ -11,7 +12,8 @@
  * - `app` — the bot itself (`startApp`, as `src/main.ts` starts it, configured from the
  *   environment) on a clock that starts at `BENCH_CLOCK_AT` and runs; prints a JSON line on each
  *   event (`ready`, `leading` the first time a delivery run is under way, `run` when one ends with
- *   its event-loop delay and peak RSS) until it is stopped (SIGTERM) or killed.
+ *   its event-loop delay and peak RSS) until it is stopped (SIGTERM) or killed; with
+ *   `BENCH_STALLS=1`, each stall of its event loop during a run on stderr.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startApp } from '../../src/app.js';
@@ -31,7 +33,7 @@ import { MemoryWireStore } from '../../src/wire/memory-store.js';
 import { CLAIM_AT } from './pg-data.js';
 import { SCALE_TIMEZONE } from './scale-data.js';
 import { SCALE_QUERY_CALLS, SCALE_RATE } from './scale-figures.js';
-import { percentile, timeCalls } from './timing.js';
+import { percentile, timeCalls, watchStalls } from './timing.js';
 
 /** What `claim` reports. */
 export interface ClaimResult {
@@ -231,6 +233,7 @@ async function app(): Promise<void> {
   say('ready', { ms: performance.now() });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   let seenRunning = false;
+  let stalls = watchStalls(0, false);
   // Bounded by the process's life: the parent stops or kills it.
   const timer = setInterval(() => {
     const status = running.delivery.status();
@@ -238,10 +241,12 @@ async function app(): Promise<void> {
       seenRunning = true;
       delay.reset();
       delay.enable();
+      stalls = watchStalls(performance.now(), process.env.BENCH_STALLS === '1');
       say('leading', { ms: performance.now(), wall: Date.now() });
     } else if (status.running === undefined && seenRunning) {
       seenRunning = false;
       delay.disable();
+      stalls.stop();
       void running.delivery.lastRun().then((run) =>
         say('run', {
           run,

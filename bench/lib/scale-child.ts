@@ -32,7 +32,7 @@ import {
   SCALE_RATE,
   type ScaleResult,
 } from './scale-figures.js';
-import { percentile, timeCalls } from './timing.js';
+import { percentile, timeCalls, watchStalls } from './timing.js';
 
 const clock: Clock = { now: () => new Date(SCALE_NOW) };
 
@@ -78,29 +78,6 @@ function engineFor(newsroom: DeliveryEngineOptions['newsroom'], logger: Logger) 
   return { engine, sender };
 }
 
-/** A gap between ticks of a 5 ms timer longer than this is reported (with `BENCH_STALLS=1`). */
-const STALL_MS = 50;
-
-/**
- * With `BENCH_STALLS=1` in the environment, prints to stderr each stall of the event loop over
- * {@link STALL_MS} during the fan-out, with when it ended (seconds since `since`): to find, with a
- * `--cpu-prof` profile of the same run, what held the loop.
- */
-function watchStalls(since: number): { stop(): void } {
-  if (process.env.BENCH_STALLS !== '1') return { stop() {} };
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    if (now - last > STALL_MS) {
-      process.stderr.write(
-        `stall ${(now - last).toFixed(0)} ms ending at ${((now - since) / 1000).toFixed(2)} s (process time ${now.toFixed(0)} ms)\n`,
-      );
-    }
-    last = now;
-  }, 5);
-  return { stop: () => clearInterval(timer) };
-}
-
 async function measure(file: string): Promise<ScaleResult> {
   const logger = createLogger('warn');
   const { store, topics, newsroom, openMs, readyMs, readyAt } = await ready(file, logger);
@@ -117,7 +94,7 @@ async function measure(file: string): Promise<ScaleResult> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const started = performance.now();
-  const stalls = watchStalls(started);
+  const stalls = watchStalls(started, process.env.BENCH_STALLS === '1');
   const run = await engine.tick();
   const fanoutSeconds = (performance.now() - started) / 1000;
   delay.disable();

@@ -15,3 +15,26 @@ export async function timeCalls(calls: number, call: (n: number) => Promise<unkn
   }
   return times.sort((a, b) => a - b);
 }
+
+/** A gap between ticks of a 5 ms timer longer than this is reported by {@link watchStalls}. */
+const STALL_MS = 50;
+
+/**
+ * When `enabled` (`BENCH_STALLS=1` in the benchmarks), prints to stderr each stall of the event
+ * loop over {@link STALL_MS}, with when it ended (seconds since `since`, a `performance.now()`):
+ * to find, with a `--cpu-prof` profile of the same run, what held the loop.
+ */
+export function watchStalls(since: number, enabled: boolean): { stop(): void } {
+  if (!enabled) return { stop() {} };
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (now - last > STALL_MS) {
+      process.stderr.write(
+        `stall ${(now - last).toFixed(0)} ms ending at ${((now - since) / 1000).toFixed(2)} s (process time ${now.toFixed(0)} ms)\n`,
+      );
+    }
+    last = now;
+  }, 5);
+  return { stop: () => clearInterval(timer) };
+}

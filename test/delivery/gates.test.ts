@@ -75,6 +75,26 @@ describe('Telegram gate', () => {
     expect(through).toBe(200);
   });
 
+  it('lets 50 through per turn even while the window has room for all (deliveries that waited for one digest)', async () => {
+    const gate = new TelegramGate({ maxPerSecond: 1000, logger: silentLogger });
+    let through = 0;
+    let inFirstTurn = 0;
+    // Read in the next turn's check phase, after this turn's microtasks and before its slice.
+    setImmediate(() => {
+      inFirstTurn = through;
+    });
+    // 200 at once into an empty window with room for 1,000.
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        gate.acquire(chat(String(i))).then(() => {
+          through++;
+        }),
+      ),
+    );
+    expect(inFirstTurn).toBe(50);
+    expect(through).toBe(200);
+  });
+
   it('spaces messages to one chat by its per-chat window, not other chats', async () => {
     const gate = new TelegramGate({ logger: silentLogger, perChat: { points: 1, seconds: 0.15 } });
     const sameChat = await timed(async () => {

@@ -154,3 +154,29 @@ describe('runPaged', () => {
     expect(left).toEqual([]);
   });
 });
+
+describe('runPaged and the start permits', () => {
+  it('starts at most MAX_STARTS_PER_TURN items in the turn a page comes, however many workers waited for it', async () => {
+    let started = 0;
+    let pages = 0;
+    // How many had started when the turn each page came in ended (read before the next turn's starts).
+    const startedByPageTurn: number[] = [];
+    const nextPage = () =>
+      new Promise<number[]>((resolve) =>
+        setTimeout(() => {
+          pages += 1;
+          const before = started;
+          setImmediate(() => startedByPageTurn.push(started - before));
+          resolve(pages > 2 ? [] : Array.from({ length: 500 }, (_, i) => i));
+        }, 20),
+      );
+    const unstarted = await runPaged(nextPage, 1000, async () => {
+      started++;
+      await new Promise((r) => setTimeout(r, 5));
+    });
+    expect(unstarted).toEqual([]);
+    expect(started).toBe(1000);
+    // Before, every worker waiting for the page (up to 500) started in the turn it came.
+    expect(startedByPageTurn.slice(0, 2).every((n) => n <= MAX_STARTS_PER_TURN)).toBe(true);
+  });
+});
