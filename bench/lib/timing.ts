@@ -27,14 +27,20 @@ const STALL_MS = 50;
 export function watchStalls(since: number, enabled: boolean): { stop(): void } {
   if (!enabled) return { stop() {} };
   let last = performance.now();
+  let lastCpu = process.cpuUsage();
   const timer = setInterval(() => {
     const now = performance.now();
+    const cpu = process.cpuUsage();
     if (now - last > STALL_MS) {
+      // CPU time of the whole process (all its threads, GC helpers included) during the stall: near
+      // the stall's length, the loop was busy; far below it, the process waited for a core.
+      const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000;
       process.stderr.write(
-        `stall ${(now - last).toFixed(0)} ms ending at ${((now - since) / 1000).toFixed(2)} s (process time ${now.toFixed(0)} ms)\n`,
+        `stall ${(now - last).toFixed(0)} ms ending at ${((now - since) / 1000).toFixed(2)} s (process time ${now.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms)\n`,
       );
     }
     last = now;
+    lastCpu = cpu;
   }, 5);
   return { stop: () => clearInterval(timer) };
 }

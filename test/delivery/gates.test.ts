@@ -11,6 +11,7 @@ import {
   PauseGate,
 } from '../../src/delivery/gates.js';
 import { RETRY_AFTER_MARGIN_MS, TelegramGate } from '../../src/delivery/telegram-gate.js';
+import { DRAIN_SLICE } from '../../src/delivery/window-queue.js';
 import { silentLogger } from '../../src/log.js';
 
 /** A debug logger whose lines a test can read. */
@@ -52,7 +53,7 @@ describe('Telegram gate', () => {
     expect(next).toBeGreaterThan(500);
   });
 
-  it('lets a second’s worth of waiting messages through 50 per turn of the event loop, not all at once', async () => {
+  it('lets a second’s worth of waiting messages through DRAIN_SLICE per turn of the event loop, not all at once', async () => {
     const gate = new TelegramGate({ maxPerSecond: 200, logger: silentLogger });
     await Promise.all(Array.from({ length: 200 }, (_, i) => pass(gate, chat(String(i)))));
     let through = 0;
@@ -71,11 +72,11 @@ describe('Telegram gate', () => {
     );
     await Promise.all(waiting);
     await snapshot;
-    expect(inFirstTurn).toBe(50);
+    expect(inFirstTurn).toBe(DRAIN_SLICE);
     expect(through).toBe(200);
   });
 
-  it('lets 50 through per turn even while the window has room for all (deliveries that waited for one digest)', async () => {
+  it('lets DRAIN_SLICE through per turn even while the window has room for all (deliveries that waited for one digest)', async () => {
     const gate = new TelegramGate({ maxPerSecond: 1000, logger: silentLogger });
     let through = 0;
     let inFirstTurn = 0;
@@ -91,7 +92,7 @@ describe('Telegram gate', () => {
         }),
       ),
     );
-    expect(inFirstTurn).toBe(50);
+    expect(inFirstTurn).toBe(DRAIN_SLICE);
     expect(through).toBe(200);
   });
 
