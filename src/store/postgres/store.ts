@@ -55,6 +55,26 @@ const OUTCOME_BATCH_MAX = 500;
 /** Records per statement when importing. */
 const IMPORT_CHUNK = 1_000;
 
+/**
+ * The claim's and its retry's first CTE: one row per zone cutoff and platform of a {@link DueQuery},
+ * from parameters $1–$4 ({@link dueCutoffParams}).
+ */
+const DUE_CUTOFFS = `WITH cutoffs AS (
+         SELECT c.*, p.platform
+         FROM unnest($1::text[], $2::date[], $3::text[]) AS c(timezone, date, cutoff_time)
+         CROSS JOIN unnest($4::text[]) AS p(platform)
+       )`;
+
+/** Parameters $1–$4 of {@link DUE_CUTOFFS}. */
+function dueCutoffParams(query: DueQuery): [string[], string[], string[], string[]] {
+  return [
+    query.cutoffs.map((c) => c.timezone),
+    query.cutoffs.map((c) => c.date),
+    query.cutoffs.map((c) => c.time),
+    [...new Set(query.platforms)],
+  ];
+}
+
 /** Options for {@link PostgresStore.open}. */
 export interface PostgresStoreOptions {
   readonly logger: Logger;
@@ -510,11 +530,7 @@ export class PostgresStore implements Store {
     // statement: its generic plan, which knows neither the page size nor the zones, joins the page
     // to a hash of every row of deliveries by ctid (0.3–0.4 s a page instead of 20 ms, measured).
     const { rows } = await this.#pool.query<ClaimRow>(
-      `WITH cutoffs AS (
-         SELECT c.*, p.platform
-         FROM unnest($1::text[], $2::date[], $3::text[]) AS c(timezone, date, cutoff_time)
-         CROSS JOIN unnest($4::text[]) AS p(platform)
-       ), due AS (
+      `${DUE_CUTOFFS}, due AS (
          SELECT d.ctid, d.key, c.date
          FROM cutoffs c
          CROSS JOIN LATERAL (
@@ -539,17 +555,7 @@ export class PostgresStore implements Store {
        WHERE d.ctid = due.ctid
        RETURNING ${RECORD_COLUMNS}, due.date::text AS due_date,
          coalesce(own.prefs->>'language', chat.prefs->>'language') AS language`,
-      [
-        query.cutoffs.map((c) => c.timezone),
-        query.cutoffs.map((c) => c.date),
-        query.cutoffs.map((c) => c.time),
-        [...new Set(query.platforms)],
-        query.now,
-        query.limit,
-        query.owner,
-        query.expiresAt,
-        token,
-      ],
+      [...dueCutoffParams(query), query.now, query.limit, query.owner, query.expiresAt, token],
     );
     return rows;
   }
@@ -561,11 +567,7 @@ export class PostgresStore implements Store {
    */
   async #claimedWith(query: DueQuery, token: string): Promise<ClaimRow[]> {
     const { rows } = await this.#pool.query<ClaimRow>(
-      `WITH cutoffs AS (
-         SELECT c.*, p.platform
-         FROM unnest($1::text[], $2::date[], $3::text[]) AS c(timezone, date, cutoff_time)
-         CROSS JOIN unnest($4::text[]) AS p(platform)
-       )
+      `${DUE_CUTOFFS}
        SELECT ${RECORD_COLUMNS}, d.claim_date::text AS due_date,
          coalesce(own.prefs->>'language', chat.prefs->>'language') AS language
        FROM cutoffs c
@@ -579,14 +581,7 @@ export class PostgresStore implements Store {
        JOIN subscriptions s ON s.key = d.key
        LEFT JOIN chat_prefs own ON own.chat_key = s.key
        LEFT JOIN chat_prefs chat ON chat.chat_key = s.chat_key`,
-      [
-        query.cutoffs.map((c) => c.timezone),
-        query.cutoffs.map((c) => c.date),
-        query.cutoffs.map((c) => c.time),
-        [...new Set(query.platforms)],
-        token,
-        query.owner,
-      ],
+      [...dueCutoffParams(query), token, query.owner],
     );
     if (rows.length > 0)
       this.#log.info({ claimed: rows.length }, 'claims found already committed; returned to their owner');
