@@ -26,9 +26,9 @@ export async function writeOnce<T>(
   retry: RetryPolicy,
   log: Logger,
   what: string,
+  onLost: (error: Error) => void,
 ): Promise<T> {
   const token = randomUUID();
-  const onLost = (e: Error) => log.warn({ err: { message: e.message } }, 'database connection lost');
   return withRetry(
     async () => {
       try {

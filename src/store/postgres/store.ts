@@ -25,10 +25,10 @@ import { KEPT_RUNS } from '../memory.js';
 import { PostgresDesk } from './desk.js';
 import { PostgresItems } from './items.js';
 import { migrate } from './migrate.js';
-import { writeOnce } from './once.js';
 import { OutcomeBatcher, type OutcomeBatchOptions, type PendingOutcome } from './outcome-batch.js';
 import type { Counted, Once, Query } from './query.js';
-import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
+import { RetriedPool } from './retried-pool.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import {
   chatIdKey,
   DELIVERY_RECORDSET,
@@ -42,7 +42,6 @@ import {
   settingsRow,
 } from './rows.js';
 import { oneLine, serverOf } from './server.js';
-import { inTransaction } from './transaction.js';
 
 /** Connections in the pool when `DATABASE_POOL_SIZE` is not set. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -114,8 +113,8 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly wire: WireStore;
   readonly #pool: pg.Pool;
+  readonly #db: RetriedPool;
   readonly #log: Logger;
-  readonly #retry: RetryPolicy;
   readonly #outcomes: OutcomeBatcher;
   readonly #items: PostgresItems;
   readonly #desk: PostgresDesk;
@@ -124,7 +123,7 @@ export class PostgresStore implements Store {
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
     this.#pool = pool;
     this.#log = options.logger;
-    this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#db = new RetriedPool(pool, options.retry ?? DEFAULT_RETRY, options.logger);
     this.wire = typeof options.wire === 'function' ? options.wire(pool) : options.wire;
     const query: Query = (what, text, values) => this.#query(what, text, values);
     const once: Once = (what, work) => this.#once(what, work);
@@ -196,34 +195,19 @@ export class PostgresStore implements Store {
     options: { readonly prepared?: boolean } = {},
   ): Promise<pg.QueryResult<R>> {
     this.#check();
-    // A prepared (named) statement is parsed and planned once per connection: for the statements
-    // a fan-out runs hundreds of times a second.
-    const query: pg.QueryConfig = {
-      text,
-      ...(values && { values }),
-      ...(options.prepared && { name: `briefcast.${what}` }),
-    };
-    return withRetry(() => this.#pool.query<R>(query), this.#retry, this.#log, what);
+    return this.#db.query<R>(what, text, values, options);
   }
 
   /** `work` in one transaction on one connection, all of it retried while the connection is lost. */
   async #transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     this.#check();
-    return withRetry(
-      () =>
-        inTransaction(this.#pool, work, (e) =>
-          this.#log.warn({ err: { message: e.message } }, 'database connection lost'),
-        ),
-      this.#retry,
-      this.#log,
-      what,
-    );
+    return this.#db.transaction(what, work);
   }
 
   /** `work` in one transaction whose answer a retry after a lost commit reads back ({@link Once}). */
   async #once<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     this.#check();
-    return writeOnce(this.#pool, work, this.#retry, this.#log, what);
+    return this.#db.once(what, work);
   }
 
   // --- Items (PostgresItems) -------------------------------------------------------------
@@ -496,19 +480,14 @@ export class PostgresStore implements Store {
     if (query.limit <= 0 || query.cutoffs.length === 0 || query.platforms.length === 0) return [];
     const token = randomUUID();
     let tried = false;
-    const rows = await withRetry(
-      async () => {
-        if (tried) {
-          const claimed = await this.#claimedWith(query, token);
-          if (claimed.length > 0) return claimed;
-        }
-        tried = true;
-        return this.#claimPage(query, token);
-      },
-      this.#retry,
-      this.#log,
-      'claimDue',
-    );
+    const rows = await this.#db.run('claimDue', async () => {
+      if (tried) {
+        const claimed = await this.#claimedWith(query, token);
+        if (claimed.length > 0) return claimed;
+      }
+      tried = true;
+      return this.#claimPage(query, token);
+    });
     return rows.map((row) => ({
       settings: row.settings,
       delivery: deliveryOf(row),
@@ -640,31 +619,25 @@ export class PostgresStore implements Store {
     /** `column = value`, unless the row already carries this batch's token (a retry): then as it is. */
     const set = (column: string, value: string) =>
       `${column} = CASE WHEN d.outcome_token = $9::uuid THEN d.${column} ELSE ${value} END`;
-    const { rows: recorded } = await withRetry(
-      () =>
-        this.#pool.query<{ key: string }>({
-          // Named: parsed and planned once per connection.
-          name: 'briefcast.finishDelivery',
-          text: `UPDATE deliveries d SET
-             ${set('last_digest_date', `CASE WHEN ${done} THEN o.date ELSE d.last_digest_date END`)},
-             ${set('cursor', `CASE WHEN ${done} THEN o.up_to ELSE d.cursor END`)},
-             ${set('sent', `d.sent + CASE WHEN o.kind = 'sent' THEN 1 ELSE 0 END`)},
-             ${set('last_sent_at', `CASE WHEN o.kind = 'sent' THEN o.at ELSE d.last_sent_at END`)},
-             ${set('failed', `d.failed + CASE WHEN o.kind = 'failed' THEN 1 ELSE 0 END`)},
-             ${set('last_error', `CASE WHEN o.kind = 'failed' THEN o.reason ELSE d.last_error END`)},
-             ${set('retry_at', `CASE WHEN o.kind = 'failed' THEN o.retry_at WHEN o.kind = 'released' THEN d.retry_at END`)},
-             ${set('progress', `CASE WHEN ${done} THEN NULL ELSE d.progress END`)},
-             ${set('claim_owner', 'NULL')}, ${set('claim_date', 'NULL')}, ${set('claim_expires_at', 'NULL')},
-             outcome_token = $9::uuid
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::text[],
-             $8::timestamptz[]) AS o(key, owner, kind, date, up_to, at, reason, retry_at)
-           WHERE d.key = o.key AND (d.claim_owner = o.owner OR d.outcome_token = $9::uuid)
-           RETURNING d.key`,
-          values: [keys, owners, kinds, dates, upTos, ats, reasons, retryAts, token],
-        }),
-      this.#retry,
-      this.#log,
+    const { rows: recorded } = await this.#db.query<{ key: string }>(
       'finishDelivery',
+      `UPDATE deliveries d SET
+         ${set('last_digest_date', `CASE WHEN ${done} THEN o.date ELSE d.last_digest_date END`)},
+         ${set('cursor', `CASE WHEN ${done} THEN o.up_to ELSE d.cursor END`)},
+         ${set('sent', `d.sent + CASE WHEN o.kind = 'sent' THEN 1 ELSE 0 END`)},
+         ${set('last_sent_at', `CASE WHEN o.kind = 'sent' THEN o.at ELSE d.last_sent_at END`)},
+         ${set('failed', `d.failed + CASE WHEN o.kind = 'failed' THEN 1 ELSE 0 END`)},
+         ${set('last_error', `CASE WHEN o.kind = 'failed' THEN o.reason ELSE d.last_error END`)},
+         ${set('retry_at', `CASE WHEN o.kind = 'failed' THEN o.retry_at WHEN o.kind = 'released' THEN d.retry_at END`)},
+         ${set('progress', `CASE WHEN ${done} THEN NULL ELSE d.progress END`)},
+         ${set('claim_owner', 'NULL')}, ${set('claim_date', 'NULL')}, ${set('claim_expires_at', 'NULL')},
+         outcome_token = $9::uuid
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::text[],
+         $8::timestamptz[]) AS o(key, owner, kind, date, up_to, at, reason, retry_at)
+       WHERE d.key = o.key AND (d.claim_owner = o.owner OR d.outcome_token = $9::uuid)
+       RETURNING d.key`,
+      [keys, owners, kinds, dates, upTos, ats, reasons, retryAts, token],
+      { prepared: true },
     );
     this.#log.debug({ outcomes: batch.length, recorded: recorded.length }, 'delivery outcomes written');
     return new Set(recorded.map((r) => r.key));

@@ -12,9 +12,8 @@ import {
   type WireStore,
 } from '../../wire/store.js';
 import { StoreError } from '../json-file.js';
-import { writeOnce } from './once.js';
-import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
-import { inTransaction } from './transaction.js';
+import { RetriedPool } from './retried-pool.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 
 /** A row of `wire_drafts` as selected (`id` is a bigint, which pg hands over as a string). */
 interface DraftRow {
@@ -73,8 +72,7 @@ const DRAFT_COLUMNS = 'id, state, doc';
  */
 export class PostgresWireStore implements WireStore {
   readonly #pool: pg.Pool;
-  readonly #log: Logger;
-  readonly #retry: RetryPolicy;
+  readonly #db: RetriedPool;
   readonly #pending = new Set<Promise<unknown>>();
   #closed = false;
 
@@ -84,22 +82,7 @@ export class PostgresWireStore implements WireStore {
    */
   constructor(pool: pg.Pool, options: { readonly logger?: Logger; readonly retry?: RetryPolicy } = {}) {
     this.#pool = pool;
-    this.#log = options.logger ?? silentLogger;
-    this.#retry = options.retry ?? DEFAULT_RETRY;
-  }
-
-  /** One statement, retried while the connection is lost; `what` names it in logs. */
-  #query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    what: string,
-    text: string,
-    values?: unknown[],
-  ): Promise<pg.QueryResult<R>> {
-    return withRetry(() => this.#pool.query<R>(text, values), this.#retry, this.#log, `wire.${what}`);
-  }
-
-  /** A write whose answer a retry after a lost commit reads back instead of running it again. */
-  #once<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return writeOnce(this.#pool, work, this.#retry, this.#log, `wire.${what}`);
+    this.#db = new RetriedPool(pool, options.retry ?? DEFAULT_RETRY, options.logger ?? silentLogger, 'wire.');
   }
 
   /** Runs `work` as pending work that {@link close} waits for; refuses once closed. */
@@ -115,19 +98,10 @@ export class PostgresWireStore implements WireStore {
     return running;
   }
 
-  /**
-   * Runs `work` in one transaction on one connection of the pool, all of it retried while the
-   * connection is lost (a lost connection is dropped from the pool instead of reused).
-   */
-  #transaction<T>(what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const onLost = (e: Error) => this.#log.warn({ err: { message: e.message } }, 'database connection lost');
-    return withRetry(() => inTransaction(this.#pool, work, onLost), this.#retry, this.#log, `wire.${what}`);
-  }
-
   addFeed(feed: Omit<Feed, 'id'>): Promise<Feed> {
     // Once: a retry after a lost commit would add the feed a second time.
     return this.#track(() =>
-      this.#once('addFeed', async (client) => {
+      this.#db.once('addFeed', async (client) => {
         const { rows } = await client.query<FeedRow>(
           'INSERT INTO wire_feeds (doc) VALUES ($1::jsonb) RETURNING id, doc',
           [feedDoc(feed)],
@@ -139,9 +113,11 @@ export class PostgresWireStore implements WireStore {
 
   getFeed(id: number): Promise<Feed | undefined> {
     return this.#track(async () => {
-      const { rows } = await this.#query<FeedRow>('getFeed', 'SELECT id, doc FROM wire_feeds WHERE id = $1', [
-        id,
-      ]);
+      const { rows } = await this.#db.query<FeedRow>(
+        'getFeed',
+        'SELECT id, doc FROM wire_feeds WHERE id = $1',
+        [id],
+      );
       return rows[0] && toFeed(rows[0]);
     });
   }
@@ -149,7 +125,10 @@ export class PostgresWireStore implements WireStore {
   listFeeds(): Promise<readonly Feed[]> {
     // Feeds are the few an editor added by hand; the wire polls each, so it reads them all.
     return this.#track(async () => {
-      const { rows } = await this.#query<FeedRow>('listFeeds', 'SELECT id, doc FROM wire_feeds ORDER BY id');
+      const { rows } = await this.#db.query<FeedRow>(
+        'listFeeds',
+        'SELECT id, doc FROM wire_feeds ORDER BY id',
+      );
       return rows.map(toFeed);
     });
   }
@@ -158,7 +137,7 @@ export class PostgresWireStore implements WireStore {
   updateFeed(id: number, changes: FeedChanges): Promise<Feed | undefined> {
     return this.#track(async () => {
       const { set, clear } = splitChanges(changes);
-      const { rows } = await this.#query<FeedRow>(
+      const { rows } = await this.#db.query<FeedRow>(
         'updateFeed',
         'UPDATE wire_feeds SET doc = (doc || $2::jsonb) - $3::text[] WHERE id = $1 RETURNING id, doc',
         [id, set, clear],
@@ -170,7 +149,7 @@ export class PostgresWireStore implements WireStore {
   deleteFeed(id: number): Promise<boolean> {
     return this.#track(() =>
       // Once: a retry after a lost commit would find no feed and answer false.
-      this.#once('deleteFeed', async (client) => {
+      this.#db.once('deleteFeed', async (client) => {
         const { rowCount } = await client.query('DELETE FROM wire_feeds WHERE id = $1', [id]);
         if (!rowCount) return false;
         await client.query('DELETE FROM wire_seen WHERE feed_id = $1', [id]);
@@ -182,12 +161,7 @@ export class PostgresWireStore implements WireStore {
 
   unseenKeys(feedId: number, keys: readonly string[]): Promise<string[]> {
     return this.#track(async () => {
-      const seen = await withRetry(
-        () => this.#seenAmong(this.#pool, feedId, keys),
-        this.#retry,
-        this.#log,
-        'wire.unseenKeys',
-      );
+      const seen = await this.#db.run('unseenKeys', () => this.#seenAmong(this.#pool, feedId, keys));
       return [...new Set(keys)].filter((key) => !seen.has(key));
     });
   }
@@ -231,7 +205,7 @@ export class PostgresWireStore implements WireStore {
     // Once: a retry after a lost commit would find every key seen and return no drafts, so the
     // drafts stored would be neither announced as new nor published by an `auto` feed.
     return this.#track(() =>
-      this.#once('recordPoll', async (client) => {
+      this.#db.once('recordPoll', async (client) => {
         // The feed's row lock puts two polls of one feed (two processes, say) one after the other.
         const feed = await client.query('SELECT 1 FROM wire_feeds WHERE id = $1 FOR UPDATE', [feedId]);
         if (feed.rowCount === 0) return [];
@@ -286,7 +260,7 @@ export class PostgresWireStore implements WireStore {
 
   getDraft(id: number): Promise<Draft | undefined> {
     return this.#track(async () => {
-      const { rows } = await this.#query<DraftRow>(
+      const { rows } = await this.#db.query<DraftRow>(
         'getDraft',
         `SELECT ${DRAFT_COLUMNS} FROM wire_drafts WHERE id = $1`,
         [id],
@@ -300,7 +274,7 @@ export class PostgresWireStore implements WireStore {
       // Ids are positive; 0 and no upper bound stand for "no cursor" (the index serves either way).
       const after = query.afterId ?? 0;
       const before = query.beforeId ?? null;
-      const { rows } = await this.#query<DraftRow & { total: string }>(
+      const { rows } = await this.#db.query<DraftRow & { total: string }>(
         'listDrafts',
         `WITH matching AS (
            SELECT ${DRAFT_COLUMNS} FROM wire_drafts
@@ -325,7 +299,7 @@ export class PostgresWireStore implements WireStore {
     // Once: a retry after a lost commit would find the draft decided and answer "taken", and the
     // editor's Publish would then store no item.
     return this.#track(() =>
-      this.#once('decideDraft', async (client): Promise<DecideResult> => {
+      this.#db.once('decideDraft', async (client): Promise<DecideResult> => {
         const { rows } = await client.query<DraftRow>(
           `UPDATE wire_drafts SET state = $2, doc = doc || $3::jsonb
            WHERE id = $1 AND state = 'waiting' RETURNING ${DRAFT_COLUMNS}`,
@@ -344,7 +318,7 @@ export class PostgresWireStore implements WireStore {
   /** Idempotent as it is: sets the item's id. */
   setDraftItem(id: number, itemId: number): Promise<void> {
     return this.#track(async () => {
-      await this.#query(
+      await this.#db.query(
         'setDraftItem',
         "UPDATE wire_drafts SET doc = doc || jsonb_build_object('itemId', $2::bigint) WHERE id = $1",
         [id, itemId],
@@ -355,7 +329,7 @@ export class PostgresWireStore implements WireStore {
   /** Idempotent as it is: undoes only the decision still in place, so a second run finds none. */
   reopenDraft(id: number, decision: DraftDecision): Promise<void> {
     return this.#track(async () => {
-      await this.#query(
+      await this.#db.query(
         'reopenDraft',
         `UPDATE wire_drafts SET state = 'waiting', doc = doc - 'decidedBy' - 'decidedAt' - 'auto'
          WHERE id = $1 AND state = $2 AND doc ->> 'decidedAt' = $3`,
@@ -366,7 +340,7 @@ export class PostgresWireStore implements WireStore {
 
   notifiedUpTo(editor: string): Promise<number> {
     return this.#track(async () => {
-      const { rows } = await this.#query<{ draft_id: string }>(
+      const { rows } = await this.#db.query<{ draft_id: string }>(
         'notifiedUpTo',
         'SELECT draft_id FROM wire_editor_cursors WHERE editor = $1',
         [editor],
@@ -378,7 +352,7 @@ export class PostgresWireStore implements WireStore {
   /** Idempotent as it is: the cursor is raised to at least `draftId`. */
   setNotifiedUpTo(editor: string, draftId: number): Promise<void> {
     return this.#track(async () => {
-      await this.#query(
+      await this.#db.query(
         'setNotifiedUpTo',
         `INSERT INTO wire_editor_cursors (editor, draft_id) VALUES ($1, $2)
          ON CONFLICT (editor) DO UPDATE SET draft_id = greatest(wire_editor_cursors.draft_id, EXCLUDED.draft_id)`,
@@ -389,7 +363,7 @@ export class PostgresWireStore implements WireStore {
 
   async *exportWire(pageSize: number): AsyncIterable<WireBatch> {
     const next = await this.#track(async () => {
-      const { rows } = await this.#query<{ feed: string | null; draft: string | null }>(
+      const { rows } = await this.#db.query<{ feed: string | null; draft: string | null }>(
         'exportWire',
         `SELECT pg_sequence_last_value('${SEQUENCES.feed}') AS feed, pg_sequence_last_value('${SEQUENCES.draft}') AS draft`,
       );
@@ -399,7 +373,7 @@ export class PostgresWireStore implements WireStore {
     // Keyset pages: each query starts after the last row of the one before.
     for (let after = 0; ; ) {
       const { rows } = await this.#track(() =>
-        this.#query<FeedRow>(
+        this.#db.query<FeedRow>(
           'exportWire',
           'SELECT id, doc FROM wire_feeds WHERE id > $1 ORDER BY id LIMIT $2',
           [after, pageSize],
@@ -412,7 +386,7 @@ export class PostgresWireStore implements WireStore {
     }
     for (let feedAfter = 0; ; ) {
       const { rows: feedRows } = await this.#track(() =>
-        this.#query<{ feed_id: string }>(
+        this.#db.query<{ feed_id: string }>(
           'exportWire',
           'SELECT DISTINCT feed_id FROM wire_seen WHERE feed_id > $1 ORDER BY feed_id LIMIT 1',
           [feedAfter],
@@ -422,7 +396,7 @@ export class PostgresWireStore implements WireStore {
       const feedId = Number(feedRows[0].feed_id);
       for (let orderAfter = '0'; ; ) {
         const { rows } = await this.#track(() =>
-          this.#query<{ key: string; seen_order: string }>(
+          this.#db.query<{ key: string; seen_order: string }>(
             'exportWire',
             `SELECT key, seen_order FROM wire_seen WHERE feed_id = $1 AND seen_order > $2
              ORDER BY seen_order LIMIT $3`,
@@ -437,7 +411,7 @@ export class PostgresWireStore implements WireStore {
     }
     for (let after = 0; ; ) {
       const { rows } = await this.#track(() =>
-        this.#query<DraftRow>(
+        this.#db.query<DraftRow>(
           'exportWire',
           `SELECT ${DRAFT_COLUMNS} FROM wire_drafts WHERE id > $1 ORDER BY id LIMIT $2`,
           [after, pageSize],
@@ -450,7 +424,7 @@ export class PostgresWireStore implements WireStore {
     }
     for (let after = ''; ; ) {
       const { rows } = await this.#track(() =>
-        this.#query<{ editor: string; draft_id: string }>(
+        this.#db.query<{ editor: string; draft_id: string }>(
           'exportWire',
           'SELECT editor, draft_id FROM wire_editor_cursors WHERE editor COLLATE "C" > $1 ORDER BY editor COLLATE "C" LIMIT $2',
           [after, pageSize],
@@ -468,7 +442,7 @@ export class PostgresWireStore implements WireStore {
   importWire(batch: WireBatch): Promise<void> {
     return this.#track(() =>
       // Idempotent as it is: upserts, seen keys inserted once, sequences only raised.
-      this.#transaction('importWire', async (client) => {
+      this.#db.transaction('importWire', async (client) => {
         switch (batch.kind) {
           case 'ids':
             await this.#raise(client, SEQUENCES.feed, batch.nextFeedId - 1);
